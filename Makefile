@@ -1,0 +1,41 @@
+# Two entry points for a new user on Debian with Python 3.11:
+#   make run   - install everything, build the warehouse if missing or stale, open the dashboard
+#   make test  - install everything and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 8501
+
+.PHONY: run test setup system build bench clean
+
+run: setup
+	$(PY) -m etl build --if-stale
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+
+test: setup
+	$(PY) -m pytest -q
+
+setup: system $(VENV)/.installed
+
+# Debian packages: Chromium (end-to-end tests, PNG/SVG export) and CJK fonts.
+system:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+build: setup
+	$(PY) -m etl build
+
+bench: setup
+	$(PY) benchmarks/etl_throughput.py
+
+clean:
+	rm -rf $(VENV) warehouse.duckdb .pytest_cache

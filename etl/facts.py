@@ -1,0 +1,212 @@
+"""Facts: quantitative facts of the guide, found by rules over Simplified text.
+
+A fact is a number with a counter or unit that measures something reported
+or planned. Each is recorded as written (`surface`, in the original script)
+and normalised: `value` in base units (亿 1e8, 万 1e4, Chinese numerals read
+by cn2an), `value_max` for ranges, `unit`, `kind`, `comparator`,
+`approximate` and an `indicator` phrase. Dates, ordinals, list markers,
+slogans and numbers inside names are not facts.
+"""
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from etl.errors import DocumentError
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+CN_NUMBER = rf"[{CN_DIGITS}十百千万亿]+"
+AR_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
+MAGNITUDE = r"[十百千万亿]+"
+# Counters and units, longest first; time units (年 月 日 小时 天) are excluded
+# on purpose: with a number they are dates or durations, not facts.
+UNITS = sorted("""
+个百分点 平方公里 平方米 立方米 万人次 人次 户次 家次 个次 公里 千米 公顷 千瓦 米 亩 吨 元
+人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 支 批 类 种 张 本 份 篇 块 村
+盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 %
+""".split(), key=len, reverse=True)
+UNIT = "|".join(re.escape(u) for u in UNITS)
+APPROX_PREFIX = r"(?:大约|将近|约|近|逾)"
+CMP_PREFIX = r"(?:不少于|不低于|不超过|不高于|超过|至少|高于|低于)"
+NUM = rf"(?:{AR_NUMBER}(?:{MAGNITUDE})?|{CN_NUMBER})"
+FACT = re.compile(
+    rf"(?P<pre>{CMP_PREFIX}|{APPROX_PREFIX})?"
+    rf"(?P<pct>百分之(?P<pctnum>{NUM}))?"
+    rf"(?(pct)|(?P<num>{NUM})(?:\s*(?P<range>[-—–~～至到])\s*(?P<num2>{NUM}))?"
+    rf"(?P<approx>余|多|餘)?\s*(?P<unit>{UNIT}))"
+    rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?"
+)
+ACHIEVED = re.compile(r"已|截至|截止|累计|目前|共计|先后|完成了|实现了|达到了|办结|化解|排查|检查|了|上半年|今年以来|年初以来|当前")
+PLANNED = re.compile(r"争取|力争|计划|确保|年内|年底|全年|预计|拟|将|要|目标|今年(?!以来)|努力|推动|打造|创建|新建|建成|实施|完成.{0,8}任务")
+PLAN_SECTION = re.compile(r"思路|计划|打算|安排|目标|要点|任务|下半年|下一步|明年|今后|展望")
+DONE_SECTION = re.compile(r"情况|成效|成绩|回顾|总结|上半年|以来|完成")
+
+
+@dataclass
+class Fact:
+    surface: str
+    value: float
+    value_max: float | None
+    unit: str
+    kind: str
+    comparator: str
+    approximate: bool
+    indicator: str
+    start: int
+    end: int
+
+
+def parse_number(token):
+    """'16.1亿' -> 1.61e9, '五百' -> 500, '4.5万' -> 45000, '两' -> 2."""
+    token = token.replace(",", "")
+    m = re.fullmatch(rf"({AR_NUMBER})({MAGNITUDE})?", token)
+    if m:
+        value = float(m.group(1))
+        for ch in m.group(2) or "":
+            value *= {"十": 10, "百": 100, "千": 1e3, "万": 1e4, "亿": 1e8}[ch]
+        return value
+    token = token.replace("两", "二").replace("〇", "零")
+    if token[0] in "十百千万亿":
+        token = "一" + token
+    try:
+        return float(cn2an.cn2an(token, "smart"))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"not a number: {token}") from exc
+
+
+def _inside_short_quote(text, start, end):
+    """Numbers inside a short quoted label (“三层三治”, “1+8+N”) name things."""
+    open_q = max(text.rfind("“", 0, start), text.rfind('"', 0, start), text.rfind("「", 0, start))
+    if open_q < 0:
+        return False
+    close_before = max(text.rfind("”", open_q, start), text.rfind("」", open_q, start))
+    if close_before >= 0:
+        return False
+    close_q = min([i for i in (text.find("”", end), text.find("」", end)) if i >= 0] or [-1])
+    return close_q >= 0 and close_q - open_q <= 20
+
+
+def _excluded(text, m):
+    """Dates, ordinals, labels and rhetorical counts: numbers that are not facts."""
+    start, end = m.start("num") if m.group("num") else m.start(), m.end()
+    before = text[max(0, start - 1):start]
+    after = text[end:end + 2]
+    num = m.group("num") or ""
+    unit = m.group("unit") or ""
+    if before in ("第", "+", "＋") or after[:1] in ("+", "＋"):
+        return True
+    if re.match(r"[a-zA-Z]", after) or re.search(r"[a-zA-Z]$", text[max(0, start - 1):start]):
+        return True
+    if _inside_short_quote(text, start, end):
+        return True
+    if num and re.fullmatch(CN_NUMBER, num):
+        if num == "一" and not m.group("num2"):
+            return True
+        if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not m.group("num2"):
+            return True           # 一二五: a digit string, a label
+        if before in ("”", "」", "'", '"'):
+            return True           # “繁荣大港…”五个大港: counting a rhetorical list
+        if unit in ("期", "类", "种", "条", "项", "次") and not m.group("approx"):
+            return True           # 二期工程, 四类群体, 两条主线: phases and list labels
+        if re.match(r"[大化美清]", after):
+            return True
+    if before and re.fullmatch(rf"[{CN_DIGITS}十百千万亿\d]", before):
+        return True               # part of a longer number sequence
+    if unit == "个" and text[end:end + 1] in ("月", "工"):
+        return True               # 3个月 (a period), 个工作日
+    return False
+
+
+def _comparator(m, text):
+    pre, post = m.group("pre") or "", m.group("post") or ""
+    tail = text[m.end():m.end() + 3]
+    if pre in ("不少于", "不低于", "超过", "至少", "高于") or post in ("以上", "及以上") or tail.startswith("以上"):
+        return ">="
+    if pre in ("不超过", "不高于", "低于") or post in ("以内", "以下", "之内") or tail.startswith(("以内", "以下")):
+        return "<="
+    return "="
+
+
+def _clause_bounds(text, start):
+    left = max(text.rfind(c, 0, start) for c in ",，;；、:：") + 1
+    return left
+
+
+def _kind(text, start, default):
+    """Achievement or target: the nearest cue in the clause, then the sentence, then the section."""
+    left = _clause_bounds(text, start)
+    for window in (text[left:start], text[:start]):
+        last_plan = max((mm.end() for mm in PLANNED.finditer(window)), default=-1)
+        last_done = max((mm.end() for mm in ACHIEVED.finditer(window)), default=-1)
+        if last_plan >= 0 or last_done >= 0:
+            return "target" if last_plan > last_done else "achievement"
+    return default
+
+
+INDICATOR_TRIM = re.compile(
+    r"^(?:截至目前|截止目前|截至|截止|目前|已经|已|累计|共计|共|完成|实现|新增|其中|全年|力争|争取|确保|计划|推动|"
+    r"开展|组织|排查|排摸|发现|建立|设立|成立|打造|培育|引导|劝导|检查|处理|纳管|梳理|确定|创建|建设|新建|达到|达)+")
+
+
+def _indicator(text, m):
+    """A short phrase naming what is counted: the words before the number, else after it."""
+    left = _clause_bounds(text, m.start())
+    before = INDICATOR_TRIM.sub("", text[left:m.start()]).strip(" “”\"")
+    before = re.sub(r"(?:达到|达|为|是|约|近|超过|不少于|同比增长|增长|下降)$", "", before) or before
+    after = re.match(r"[^,，。;；、:：()（）]{0,10}", text[m.end():]).group()
+    after = re.sub(r"^(?:以上|以内|以下|左右|的)", "", after)
+    follows_noun = re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"[约近共和及与等,，]", after)
+    phrase = after[:12] if follows_noun and len(after) >= 2 else before[-14:] if len(before) >= 2 else (before + after)[:14]
+    if re.search(r"(?:增长|下降|增加|减少|提高)$", text[left:m.start()]):
+        phrase = phrase + text[left:m.start()][-2:] if not phrase.endswith(text[left:m.start()][-2:]) else phrase
+    return phrase or after[:10]
+
+
+def section_default_kind(section_path, doc_type):
+    """Kind implied by where a sentence stands: plan sections state targets."""
+    for heading in reversed(section_path.split(" > ") if section_path else []):
+        if PLAN_SECTION.search(heading):
+            return "target"
+        if DONE_SECTION.search(heading):
+            return "achievement"
+    return "target" if doc_type in ("plan", "priorities") else "achievement"
+
+
+def extract_facts(simplified, original, default_kind="achievement"):
+    """All facts of one sentence; `simplified` and `original` have equal length."""
+    if len(simplified) != len(original):
+        raise DocumentError("<sentence>", "simplified and original text differ in length")
+    facts = []
+    for m in FACT.finditer(simplified):
+        if m.group("pct") is None and _excluded(simplified, m):
+            continue
+        try:
+            if m.group("pct"):
+                value, value_max, unit = parse_number(m.group("pctnum")), None, "%"
+            else:
+                value = parse_number(m.group("num"))
+                value_max = parse_number(m.group("num2")) if m.group("num2") else None
+                unit = m.group("unit")
+        except ValueError:
+            continue
+        if value_max is not None and m.group("num2") and not re.search(MAGNITUDE + "$", m.group("num")):
+            mag = re.search(MAGNITUDE + "$", m.group("num2"))
+            if mag and re.fullmatch(AR_NUMBER, m.group("num")):
+                value = parse_number(m.group("num") + mag.group())
+        if unit == "万人次":
+            value, unit = value * 1e4, "人次"
+        post = m.group("post") or ""
+        pre = m.group("pre") or ""
+        approximate = bool(m.group("approx")) or post in ("余", "多", "左右") or pre in ("约", "近", "大约", "将近", "逾") \
+            or simplified[m.end():m.end() + 2] == "左右"
+        start, end = m.start(), m.end()
+        if post in ("以上", "以内", "以下", "之内", "及以上"):
+            end -= len(post)
+        if pre in ("不少于", "不低于", "不超过", "不高于", "超过", "至少", "高于", "低于"):
+            start += len(pre)
+        facts.append(Fact(
+            surface=original[start:end], value=value, value_max=value_max, unit=unit,
+            kind=_kind(simplified, m.start(), default_kind),
+            comparator=_comparator(m, simplified), approximate=approximate,
+            indicator=_indicator(simplified, m), start=start, end=end))
+    return facts

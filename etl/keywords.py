@@ -1,0 +1,45 @@
+"""Keywords: jieba word counts per document, for keyness comparisons.
+
+Uses its own jieba tokenizer with a user dictionary of policy terms (plus
+every theme term, so dictionary phrases stay whole) and a stop-word list.
+"""
+import re
+from collections import Counter
+from functools import lru_cache
+
+import jieba
+
+from etl.config import DICT_DIR
+
+WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+TOP_N = 30
+
+
+@lru_cache(maxsize=1)
+def stopwords():
+    lines = (DICT_DIR / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def tokenizer(extra_terms=()):
+    jieba.setLogLevel(60)
+    tk = jieba.Tokenizer()
+    tk.load_userdict(str(DICT_DIR / "userdict.txt"))
+    for term in extra_terms:
+        if WORD.match(term):
+            tk.add_word(term, freq=20)
+    return tk
+
+
+def count_terms(texts, extra_terms=()):
+    """Counter of content words (2+ Chinese characters, not stop words) in texts."""
+    tk, stop = tokenizer(tuple(sorted(extra_terms))), stopwords()
+    counts = Counter()
+    for text in texts:
+        counts.update(w for w in tk.lcut(text) if WORD.match(w) and w not in stop)
+    return counts
+
+
+def top_keywords(counts, n=TOP_N):
+    return counts.most_common(n)

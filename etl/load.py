@@ -1,0 +1,144 @@
+"""Load: write the public schema to a new DuckDB file, then swap it in.
+
+The warehouse is built in a temporary file beside the target and renamed
+over it (`os.replace`) only when complete, so readers never see half a
+warehouse and a failed build leaves the previous one untouched. Rows are
+sorted before insertion so a rebuild of unchanged input has the same content.
+"""
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SCHEMA = """
+create table regions (
+    region_id varchar primary key, name_zh varchar, name_en varchar,
+    province varchar, city varchar, district varchar, subdistrict varchar);
+create table doc_types (doc_type varchar primary key, name_zh varchar, name_en varchar);
+create table documents (
+    doc_id varchar primary key, source_file varchar not null, region_id varchar not null references regions,
+    year integer, year_inferred boolean, doc_type varchar, title varchar, published date,
+    script varchar, n_chars integer, n_sentences integer, sha256 varchar, encoding varchar);
+create table document_texts (doc_id varchar primary key references documents, text varchar);
+create table sentences (
+    doc_id varchar not null references documents, sent_no integer not null, section varchar,
+    text varchar not null, text_simplified varchar not null, char_start integer, char_end integer,
+    is_heading boolean, main_theme varchar, primary key (doc_id, sent_no));
+create table themes (
+    theme varchar primary key, name_zh varchar, name_en varchar, color varchar,
+    definition_zh varchar, definition_en varchar, sort_order integer);
+create table sentence_themes (
+    doc_id varchar not null, sent_no integer not null, theme varchar not null references themes,
+    rank integer, score double, evidence varchar, primary key (doc_id, sent_no, theme));
+create table facts (
+    fact_id integer primary key, doc_id varchar not null, sent_no integer not null, surface varchar not null,
+    value double, value_max double, unit varchar, kind varchar, comparator varchar, approximate boolean,
+    indicator varchar, theme varchar, char_start integer, char_end integer);
+create table terms (doc_id varchar not null, term varchar not null, count integer, primary key (doc_id, term));
+create table keywords (doc_id varchar not null, rank integer, term varchar, count integer, tfidf double);
+create table build_info (key varchar primary key, value varchar);
+"""
+
+TABLE_COLUMNS = {
+    "documents": ["doc_id", "source_file", "region_id", "year", "year_inferred", "doc_type", "title", "published",
+                  "script", "n_chars", "n_sentences", "sha256", "encoding"],
+    "sentences": ["doc_id", "sent_no", "section", "text", "text_simplified", "char_start", "char_end",
+                  "is_heading", "main_theme"],
+    "sentence_themes": ["doc_id", "sent_no", "theme", "rank", "score", "evidence"],
+    "facts": ["fact_id", "doc_id", "sent_no", "surface", "value", "value_max", "unit", "kind", "comparator",
+              "approximate", "indicator", "theme", "char_start", "char_end"],
+}
+KEYWORDS_PER_DOC = 30
+
+
+def _insert(con, table, rows, columns):
+    if not rows:
+        return
+    frame = pd.DataFrame(rows, columns=columns)
+    con.register("frame_view", frame)
+    con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from frame_view")
+    con.unregister("frame_view")
+
+
+def keyword_rows(results):
+    """Top terms per document by tf-idf across the corpus."""
+    df = Counter()
+    for r in results:
+        df.update(r.terms.keys())
+    n_docs = len(results)
+    rows = []
+    for r in sorted(results, key=lambda r: r.document["doc_id"]):
+        total = sum(r.terms.values()) or 1
+        scored = sorted(((c / total * math.log((1 + n_docs) / (1 + df[t])) + c / total * 1e-3, t, c)
+                         for t, c in r.terms.items()), key=lambda x: (-x[0], x[1]))
+        for rank, (score, term, count) in enumerate(scored[:KEYWORDS_PER_DOC], 1):
+            rows.append({"doc_id": r.document["doc_id"], "rank": rank, "term": term, "count": count,
+                         "tfidf": round(score, 6)})
+    return rows
+
+
+def content_hash(results, themes):
+    h = hashlib.sha256()
+    for r in sorted(results, key=lambda r: r.document["doc_id"]):
+        h.update(r.document["sha256"].encode())
+        h.update(json.dumps([r.sentence_themes, r.facts], sort_keys=True, ensure_ascii=False, default=str).encode())
+    h.update(json.dumps(themes, sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def write_warehouse(path, regions, doc_types, themes, results, info, after_write=None):
+    """Build the whole warehouse in a temp file and atomically replace `path`.
+
+    `after_write(tmp_path)` may return extra build_info rows (e.g. scores);
+    it runs on the finished temp file before the swap.
+    """
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    results = sorted(results, key=lambda r: r.document["doc_id"])
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("begin")
+            con.execute(SCHEMA)
+            _insert(con, "regions", regions, ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict"])
+            _insert(con, "doc_types", doc_types, ["doc_type", "name_zh", "name_en"])
+            _insert(con, "themes", [dict(t, theme=t["id"], sort_order=i) for i, t in enumerate(themes)],
+                    ["theme", "name_zh", "name_en", "color", "definition_zh", "definition_en", "sort_order"])
+            _insert(con, "documents", [r.document for r in results], TABLE_COLUMNS["documents"])
+            _insert(con, "document_texts", [{"doc_id": r.document["doc_id"], "text": r.text} for r in results],
+                    ["doc_id", "text"])
+            _insert(con, "sentences", [s for r in results for s in r.sentences], TABLE_COLUMNS["sentences"])
+            _insert(con, "sentence_themes", [t for r in results for t in r.sentence_themes], TABLE_COLUMNS["sentence_themes"])
+            facts = [dict(f, fact_id=i) for i, f in enumerate((f for r in results for f in r.facts), 1)]
+            _insert(con, "facts", facts, TABLE_COLUMNS["facts"])
+            _insert(con, "terms", [{"doc_id": r.document["doc_id"], "term": t, "count": c}
+                                   for r in results for t, c in sorted(r.terms.items())], ["doc_id", "term", "count"])
+            _insert(con, "keywords", keyword_rows(results), ["doc_id", "rank", "term", "count", "tfidf"])
+            build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                              content_hash=content_hash(results, list(themes)), n_documents=str(len(results)))
+            _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
+            con.execute("commit")
+        finally:
+            con.close()
+        if after_write:
+            extra = after_write(tmp) or {}
+            if extra:
+                con = duckdb.connect(str(tmp))
+                try:
+                    con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
+                finally:
+                    con.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {table: con.execute(f"select count(*) from {table}").fetchone()[0]
+                for table in ("documents", "sentences", "sentence_themes", "facts", "terms")}

@@ -1,0 +1,159 @@
+"""Per-document extraction and the whole build.
+
+`extract_document` is a pure function of (file bytes, metadata, theme
+dictionary): it reads, normalises, segments, codes themes, extracts facts
+and counts terms, and returns plain rows. `build` maps it over the manifest
+in a process pool and hands the rows to `load`.
+"""
+import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etl import PIPELINE_VERSION
+from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE, load_doc_types, load_regions
+from etl.errors import DocumentError
+from etl.facts import extract_facts, section_default_kind
+from etl.keywords import count_terms
+from etl.load import write_warehouse
+from etl.manifest import read_manifest, validate_meta
+from etl.normalize import detect_script, to_simplified
+from etl.read import read_document
+from etl.segment import segment
+from etl.themes import code_themes, default_dictionary
+
+
+@dataclass
+class DocResult:
+    """Everything one document contributes to the warehouse, as plain rows."""
+    document: dict
+    text: str
+    sentences: list = field(default_factory=list)
+    sentence_themes: list = field(default_factory=list)
+    facts: list = field(default_factory=list)
+    terms: dict = field(default_factory=dict)
+
+
+def doc_id_for(source_file):
+    return Path(source_file).stem
+
+
+def extract_document(path, meta, dictionary=None):
+    """Run every stage on one file; raise DocumentError on bad input."""
+    dictionary = dictionary or default_dictionary()
+    path = Path(path)
+    raw = read_document(path)
+    simplified = to_simplified(raw.text)
+    sentences = segment(raw.text, simplified)
+    if not sentences:
+        raise DocumentError(path.name, "no sentences found")
+    doc_id = doc_id_for(path.name)
+    coded = code_themes(sentences, dictionary)
+    result = DocResult(
+        document={
+            "doc_id": doc_id, "source_file": path.name, "region_id": meta.region_id,
+            "year": meta.year, "year_inferred": meta.year_inferred, "doc_type": meta.doc_type,
+            "title": meta.title, "published": meta.published or raw.published or None,
+            "script": meta.script or detect_script(raw.text), "n_chars": len(raw.text),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "encoding": raw.encoding,
+            "n_sentences": len(sentences)},
+        text=raw.text)
+    for s in sentences:
+        themes = coded.get(s.sent_no, [])
+        result.sentences.append({
+            "doc_id": doc_id, "sent_no": s.sent_no, "section": s.section, "text": s.text,
+            "text_simplified": s.text_simplified, "char_start": s.char_start, "char_end": s.char_end,
+            "is_heading": s.is_heading, "main_theme": themes[0][0] if themes else None})
+        for rank, (theme, score, evidence) in enumerate(themes):
+            result.sentence_themes.append({
+                "doc_id": doc_id, "sent_no": s.sent_no, "theme": theme, "rank": rank + 1,
+                "score": score, "evidence": "、".join(evidence)})
+        default_kind = section_default_kind(s.section, meta.doc_type)
+        for fact in extract_facts(s.text_simplified, s.text, default_kind):
+            result.facts.append({
+                "doc_id": doc_id, "sent_no": s.sent_no, "surface": fact.surface, "value": fact.value,
+                "value_max": fact.value_max, "unit": fact.unit, "kind": fact.kind,
+                "comparator": fact.comparator, "approximate": fact.approximate,
+                "indicator": fact.indicator, "theme": themes[0][0] if themes else None,
+                "char_start": s.char_start + fact.start, "char_end": s.char_start + fact.end})
+    result.terms = dict(count_terms([s.text_simplified for s in sentences], tuple(dictionary.weights)))
+    return result
+
+
+def _extract_job(args):
+    path, meta = args
+    try:
+        return meta.source_file, extract_document(path, meta), None
+    except DocumentError as exc:
+        return meta.source_file, None, exc.reason
+    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the others
+        return meta.source_file, None, f"unexpected error: {type(exc).__name__}: {exc}"
+
+
+def inputs_hash(seeds_dir=SEEDS_DIR, manifest=MANIFEST):
+    """Hash of everything a build reads: decides whether a warehouse is stale."""
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for p in [Path(manifest), REGIONS_FILE, THEMES_FILE, *sorted(Path(__file__).parent.glob("dict/*.txt"))]:
+        if p.exists():
+            h.update(p.name.encode() + p.read_bytes())
+    for name in sorted(read_manifest(manifest)):
+        p = Path(seeds_dir) / name
+        if p.exists():
+            h.update(name.encode() + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+@dataclass
+class BuildReport:
+    loaded: list
+    failed: list          # (source_file, reason)
+    counts: dict
+
+
+def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=None, progress=None):
+    """Extract every manifest document and atomically replace the warehouse."""
+    seeds_dir = Path(seeds_dir)
+    metas = read_manifest(manifest)
+    regions = load_regions()
+    doc_types = {d["doc_type"] for d in load_doc_types()}
+    region_ids = {r["region_id"] for r in regions}
+    jobs, failed = [], []
+    for name, meta in metas.items():
+        try:
+            validate_meta(meta, region_ids, doc_types)
+            if not (seeds_dir / name).is_file():
+                raise DocumentError(name, "listed in the manifest but missing from seeds/")
+            jobs.append((seeds_dir / name, meta))
+        except DocumentError as exc:
+            failed.append((name, exc.reason))
+    listed = set(metas) | {Path(manifest).name}
+    for p in sorted(seeds_dir.iterdir()):
+        if p.is_file() and p.name not in listed and not p.name.startswith("."):
+            failed.append((p.name, "not in the manifest: add it with `python -m etl add` to give it a region and year"))
+    workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
+    results = []
+    if workers > 1 and len(jobs) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = pool.map(_extract_job, jobs)
+            results = _collect(outcomes, len(jobs), failed, progress)
+    else:
+        results = _collect(map(_extract_job, jobs), len(jobs), failed, progress)
+    dictionary = default_dictionary()
+    counts = write_warehouse(
+        warehouse, regions, load_doc_types(), dictionary.themes, results,
+        {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
+         "inputs_hash": inputs_hash(seeds_dir, manifest)})
+    return BuildReport([r.document["source_file"] for r in results], failed, counts)
+
+
+def _collect(outcomes, total, failed, progress):
+    results = []
+    for i, (name, result, error) in enumerate(outcomes, 1):
+        if error:
+            failed.append((name, error))
+        else:
+            results.append(result)
+        if progress:
+            progress(i, total, name, result, error)
+    return results
