@@ -1,13 +1,15 @@
 """Project paths and the editable configuration files (regions, doc types)."""
+import os
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = ROOT / "seeds"
+# Environment overrides let tests and staff point the tools at other copies.
+SEEDS_DIR = Path(os.environ.get("JIEDAO_SEEDS", ROOT / "seeds"))
 MANIFEST = SEEDS_DIR / "manifest.csv"
-WAREHOUSE = ROOT / "warehouse.duckdb"
-REGIONS_FILE = ROOT / "config" / "regions.yaml"
+WAREHOUSE = Path(os.environ.get("JIEDAO_WAREHOUSE", ROOT / "warehouse.duckdb"))
+REGIONS_FILE = Path(os.environ.get("JIEDAO_REGIONS", ROOT / "config" / "regions.yaml"))
 THEMES_FILE = Path(__file__).resolve().parent / "themes.yaml"
 DICT_DIR = Path(__file__).resolve().parent / "dict"
 

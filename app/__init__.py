@@ -1,0 +1,1 @@
+"""Jiedao Lens application layer: queries -> chart specs -> renderers (Plotly, PowerPoint)."""

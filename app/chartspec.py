@@ -1,0 +1,53 @@
+"""The chart spec: one description of a chart, two renderers.
+
+`app/chartdata.py` turns query results into a `ChartSpec`; `app/plotly_charts.py`
+renders it for the dashboard and `app/deck.py` as a native PowerPoint chart.
+Because both read the same spec, the deck's numbers equal the screen's.
+"""
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+KINDS = ("bar", "stacked_bar", "line", "radar", "pie", "heatmap")
+
+
+@dataclass
+class Series:
+    name: str
+    values: list
+    color: str | None = None
+
+
+@dataclass
+class ChartSpec:
+    """kind: one of KINDS. For a heatmap, each series is a row and
+    `categories` are the columns; `column_colors` colour the columns."""
+    kind: str
+    title: str
+    categories: list
+    series: list
+    subtitle: str = ""
+    x_title: str = ""
+    y_title: str = ""
+    value_format: str = "number"      # 'percent' (values are 0-1 shares), 'count' or 'number'
+    source: str = ""                  # documents, regions, years: the slide's source line
+    notes: str = ""                   # how the figures were computed: the speaker notes
+    key: str = ""                     # stable id, e.g. 'theme_share_bar'
+    column_colors: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown chart kind {self.kind!r}")
+        for s in self.series:
+            if len(s.values) != len(self.categories):
+                raise ValueError(f"series {s.name!r} has {len(s.values)} values for {len(self.categories)} categories")
+
+    def to_frame(self):
+        """The chart's data as a table: one row per category, one column per series."""
+        frame = pd.DataFrame({s.name: s.values for s in self.series}, index=list(self.categories))
+        frame.index.name = self.x_title or "category"
+        return frame.reset_index()
+
+    @property
+    def is_empty(self):
+        return not self.categories or not self.series

@@ -1,0 +1,27 @@
+"""Shared fixtures: a real warehouse built once per session from the real seeds."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+GOLD = Path(__file__).resolve().parent / "gold"
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory):
+    """Path of a warehouse built from seeds/ (read it, do not modify it)."""
+    from etl.pipeline import build
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    report = build(SEEDS, SEEDS / "manifest.csv", path)
+    assert not report.failed, report.failed
+    return path
+
+
+@pytest.fixture
+def seeds_copy(tmp_path):
+    """A writable copy of seeds/ (documents and manifest) for tests that add or break files."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
