@@ -21,7 +21,7 @@ MAGNITUDE = r"[十百千万亿]+"
 # Counters and units, longest first; time units (年 月 日 小时 天) are excluded
 # on purpose: with a number they are dates or durations, not facts.
 UNITS = sorted("""
-个百分点 平方公里 平方米 立方米 万人次 人次 户次 家次 个次 公里 千米 公顷 千瓦 米 亩 吨 元
+个百分点 处次 平方公里 平方米 立方米 万人次 人次 户次 家次 个次 公里 千米 公顷 千瓦 米 亩 吨 元
 人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 支 批 类 种 张 本 份 篇 块 村
 盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 %
 """.split(), key=len, reverse=True)
@@ -36,10 +36,16 @@ FACT = re.compile(
     rf"(?P<approx>余|多|餘)?\s*(?P<unit>{UNIT}))"
     rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?"
 )
-ACHIEVED = re.compile(r"已|截至|截止|累计|目前|共计|先后|完成了|实现了|达到了|办结|化解|排查|检查|了|上半年|今年以来|年初以来|当前")
-PLANNED = re.compile(r"争取|力争|计划|确保|年内|年底|全年|预计|拟|将|要|目标|今年(?!以来)|努力|推动|打造|创建|新建|建成|实施|完成.{0,8}任务")
+# Cues of kind. Verbs such as 打造, 实施 or 完成 occur in reports and plans
+# alike, so they are not cues: the section decides when no cue is present.
+ACHIEVED = re.compile(r"已|截至|截止|累计|目前|共计|先后|了|今年以来|年初以来|当前")
+PLANNED = re.compile(r"争取|力争|计划|确保|年内|年底|全年|预计|拟|将|要|目标|今年(?!以来)|努力")
 PLAN_SECTION = re.compile(r"思路|计划|打算|安排|目标|要点|任务|下半年|下一步|明年|今后|展望")
 DONE_SECTION = re.compile(r"情况|成效|成绩|回顾|总结|上半年|以来|完成")
+
+
+# Abstract nouns that follow a small count in slogans rather than in measurements.
+LABEL_NOUN = re.compile(r"(?:升级|方面|重点|目标|环节|体系|机制|战略|行动|中心|意识|自信|维护|到位|优先|统筹|转变|一流|坚持|必须|作用|理念|原则|要求|任务|阶段|领域|步|字)")
 
 
 @dataclass
@@ -108,12 +114,20 @@ def _excluded(text, m):
             return True           # “繁荣大港…”五个大港: counting a rhetorical list
         if unit in ("期", "类", "种", "条", "项", "次") and not m.group("approx"):
             return True           # 二期工程, 四类群体, 两条主线: phases and list labels
-        if re.match(r"[大化美清]", after):
-            return True
+        if re.match(r"[大化美清一]", after) or LABEL_NOUN.match(after):
+            return True           # 五大战略, 八个升级, 三位一体: programme labels and idioms
+        if unit == "村" and re.match(r"[\u4e00-\u9fff]", before) and before not in "等共个和及":
+            return True           # 南庄六村: a village's name
+        if unit == "米" and re.match(r"[河路街桥巷湖]", after):
+            return True           # 八米河: a place name
     if before and re.fullmatch(rf"[{CN_DIGITS}十百千万亿\d]", before):
         return True               # part of a longer number sequence
-    if unit == "个" and text[end:end + 1] in ("月", "工"):
-        return True               # 3个月 (a period), 个工作日
+    if unit == "个" and (text[end:end + 1] in ("月", "工") or text[end:end + 2] == "小时"):
+        return True               # 3个月, 个工作日, 336个小时: periods
+    if before in ("无", "零"):
+        return True               # 无1例: none
+    if before in ("数", "几") and re.fullmatch(CN_NUMBER, num):
+        return True               # 数十人, 几百名: vague
     return False
 
 
@@ -132,15 +146,22 @@ def _clause_bounds(text, start):
     return left
 
 
-def _kind(text, start, default):
-    """Achievement or target: the nearest cue in the clause, then the sentence, then the section."""
+def _nearest_cue(window, from_end):
+    """'target', 'achievement' or None: the cue nearest the number in a window."""
+    cues = [(mm.start(), "target") for mm in PLANNED.finditer(window)]
+    cues += [(mm.start(), "achievement") for mm in ACHIEVED.finditer(window)]
+    if not cues:
+        return None
+    return max(cues)[1] if from_end else min(cues)[1]
+
+
+def _kind(text, start, end, default):
+    """Achievement or target: a cue before the number in its clause, then after it
+    in the clause, then before it in the sentence; else the section's default."""
     left = _clause_bounds(text, start)
-    for window in (text[left:start], text[:start]):
-        last_plan = max((mm.end() for mm in PLANNED.finditer(window)), default=-1)
-        last_done = max((mm.end() for mm in ACHIEVED.finditer(window)), default=-1)
-        if last_plan >= 0 or last_done >= 0:
-            return "target" if last_plan > last_done else "achievement"
-    return default
+    right = min([i for i in (text.find(c, end) for c in ",，;；。") if i >= 0] or [len(text)])
+    return (_nearest_cue(text[left:start], True) or _nearest_cue(text[end:right], False)
+            or _nearest_cue(text[:left], True) or default)
 
 
 INDICATOR_TRIM = re.compile(
@@ -206,7 +227,7 @@ def extract_facts(simplified, original, default_kind="achievement"):
             start += len(pre)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
-            kind=_kind(simplified, m.start(), default_kind),
+            kind=_kind(simplified, m.start(), m.end(), default_kind),
             comparator=_comparator(m, simplified), approximate=approximate,
             indicator=_indicator(simplified, m), start=start, end=end))
     return facts

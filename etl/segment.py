@@ -38,6 +38,7 @@ class Sentence:
     level: int | None
     parent: int | None
     opens_section: bool = False
+    line_no: int = 0
 
 
 def _units(line, offset):
@@ -77,7 +78,7 @@ def segment(text, simplified):
         _numbered_level(simplified[o:o + len(ln)].strip(STRIP)) == 1 for o, ln in lines)
     plain_level = 0 if has_level1 else 1
     sentences, stack = [], []
-    for offset, line in lines:
+    for line_no, (offset, line) in enumerate(lines):
         spans = list(_units(line, offset))
         stack = [entry for entry in stack if entry[0] != ENUM_LEVEL]
         for i, (start, end) in enumerate(spans):
@@ -101,7 +102,7 @@ def segment(text, simplified):
                 char_start=start, char_end=end,
                 section=" > ".join(label for _, _, label in stack),
                 is_heading=heading, level=level, parent=parent,
-                opens_section=level is not None))
+                opens_section=level is not None, line_no=line_no))
     return sentences
 
 

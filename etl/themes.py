@@ -14,13 +14,16 @@ from functools import lru_cache
 from etl.config import THEMES_FILE, load_yaml
 
 MAX_THEMES = 3
-# How much the enclosing sections' profiles add to a unit's own evidence.
-CONTEXT_WEIGHTS = (1.6, 0.8, 0.4)
-MIN_MAIN_SCORE = 1.5          # below this a unit gets no theme
-SECONDARY_OWN_MIN = 2.0       # a second theme needs its own evidence ...
-SECONDARY_RATIO = 0.5         # ... and a score near the main theme's
+CONTEXT_WEIGHT = 3.0          # how much the enclosing section's profile adds
+MIN_MAIN_SCORE = 2.0          # below this a unit gets no theme
+SECONDARY_OWN_MIN = 4.0       # a second theme needs this much evidence of its own ...
+SECONDARY_RATIO = 0.4         # ... relative to the main theme's own evidence
+CONTEXT_ONLY_SHARE = 0.5      # a unit with no evidence takes a section theme this dominant
+FRAMING_MIN_SCORE = 6.0       # preambles need strong evidence to get a theme at all
+FRAMING_MIN_SHARE = 0.6
 HEADING_MIN_SHARE = 0.3       # a heading's main theme must hold this share of its section
 HEADING_SECONDARY_SHARE = 0.2
+HEADING_MAX_SPAN = 0.25       # a heading over more of the document is a title: no theme
 
 
 @dataclass(frozen=True)
@@ -77,55 +80,107 @@ def code_themes(sentences, dictionary):
     for s in sentences:
         if s.parent is not None:
             children[s.parent].append(s.sent_no)
+    by_no = {s.sent_no: s for s in sentences}
     profile = {}
 
     def section_profile(head):
+        """Theme mass of a section: the heading's words count double."""
         if head not in profile:
             total = defaultdict(float)
             for t, v in _share(raw[head]).items():
                 total[t] += 2 * v
             for child in children[head]:
-                for t, v in _share(raw[child]).items():
-                    total[t] += v
-                if child in children:
-                    for t, v in _share(section_profile(child)).items():
-                        total[t] += v * len(children[child])
+                inner = section_profile(child) if child in children else raw[child]
+                weight = max(1, len(children[child])) if child in children else 1
+                for t, v in _share(inner).items():
+                    total[t] += v * weight
             profile[head] = dict(total)
         return profile[head]
 
-    by_no = {s.sent_no: s for s in sentences}
+    def span(head):
+        return sum(1 + span(c) for c in children[head])
+
+    framing = _framing_units(sentences, children, by_no)
     coded = {}
     for s in sentences:
-        if s.is_heading:
-            coded[s.sent_no] = _heading_themes(section_profile(s.sent_no), raw[s.sent_no], evidence[s.sent_no])
+        own, ev = raw[s.sent_no], evidence[s.sent_no]
+        if s.is_heading and s.sent_no in children:
+            if span(s.sent_no) > HEADING_MAX_SPAN * len(sentences):
+                coded[s.sent_no] = []
+            else:
+                coded[s.sent_no] = _section_themes(s.sent_no, section_profile, children, by_no, own, ev)
             continue
-        score = defaultdict(float, raw[s.sent_no])
-        head, depth = s.parent, 0
-        while head is not None and depth < len(CONTEXT_WEIGHTS):
-            for t, v in _share(section_profile(head)).items():
-                score[t] += CONTEXT_WEIGHTS[depth] * v * 3
-            head, depth = by_no[head].parent, depth + 1
-        coded[s.sent_no] = _pick(score, raw[s.sent_no], evidence[s.sent_no])
+        if s.is_heading:
+            coded[s.sent_no] = _own_themes(own, ev)
+            continue
+        if s.sent_no in framing:
+            top = max(own.values(), default=0)
+            coded[s.sent_no] = (_own_themes(own, ev)[:1]
+                                if top >= FRAMING_MIN_SCORE and top / sum(own.values()) >= FRAMING_MIN_SHARE else [])
+            continue
+        context = _share(section_profile(s.parent)) if s.parent is not None else {}
+        coded[s.sent_no] = _pick(own, context, ev)
     return coded
 
 
-def _pick(score, own, evidence):
-    ranked = sorted(score.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < MIN_MAIN_SCORE or not own:
+def _framing_units(sentences, children, by_no):
+    """Preambles: units before the first heading, or paragraphs of their own
+    between a heading and its first sub-heading. General framing, rarely
+    policy content."""
+    framing = set()
+    has_headings = any(s.opens_section for s in sentences)
+    for s in sentences:
+        if s.opens_section:
+            continue
+        if s.parent is None:
+            if has_headings and not any(x.opens_section for x in sentences[:s.sent_no]):
+                framing.add(s.sent_no)
+            continue
+        siblings = children[s.parent]
+        first_sub = next((c for c in siblings if by_no[c].opens_section), None)
+        if (first_sub is not None and s.sent_no < first_sub
+                and s.line_no not in {by_no[c].line_no for c in siblings if by_no[c].opens_section}
+                and s.line_no != by_no[s.parent].line_no):
+            framing.add(s.sent_no)
+    return framing
+
+
+def _own_themes(own, evidence):
+    if not own:
         return []
+    return _pick(own, {}, evidence)
+
+
+def _pick(own, context, evidence):
+    """Main theme by evidence plus context; further themes need evidence of their own."""
+    score = defaultdict(float, own)
+    for t, v in context.items():
+        score[t] += CONTEXT_WEIGHT * v
+    ranked = sorted(score.items(), key=lambda kv: -kv[1])
+    if not ranked:
+        return []
+    if not own:
+        t, v = max(context.items(), key=lambda kv: kv[1])
+        return [(t, round(v, 3), [])] if v >= CONTEXT_ONLY_SHARE else []
     main, top = ranked[0]
+    if top < MIN_MAIN_SCORE:
+        return []
     chosen = [(main, top)]
+    main_own = own.get(main, 0.0)
     for t, v in ranked[1:]:
         if len(chosen) == MAX_THEMES:
             break
-        if own.get(t, 0) >= SECONDARY_OWN_MIN and v >= SECONDARY_RATIO * top:
+        if own.get(t, 0) >= SECONDARY_OWN_MIN and own.get(t, 0) >= SECONDARY_RATIO * main_own:
             chosen.append((t, v))
     return [(t, round(v, 3), evidence.get(t, [])) for t, v in chosen]
 
 
-def _heading_themes(section, own, evidence):
-    shares = sorted(_share(section).items(), key=lambda kv: -kv[1])
-    if not shares or shares[0][1] < HEADING_MIN_SHARE:
+def _section_themes(head, section_profile, children, by_no, own, evidence):
+    """A heading takes its section's themes: its sub-sections' main themes when
+    it has them, else the themes that dominate its units."""
+    shares = _share(section_profile(head))
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < HEADING_MIN_SHARE * (0.5 if any(by_no[c].opens_section for c in children[head]) else 1):
         return []
-    chosen = [shares[0]] + [(t, v) for t, v in shares[1:MAX_THEMES] if v >= HEADING_SECONDARY_SHARE]
+    chosen = [ranked[0]] + [(t, v) for t, v in ranked[1:MAX_THEMES] if v >= HEADING_SECONDARY_SHARE]
     return [(t, round(v, 3), evidence.get(t, [])) for t, v in chosen]
