@@ -14,6 +14,7 @@ from pathlib import Path
 from etl import PIPELINE_VERSION
 from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE, load_doc_types, load_regions
 from etl.errors import DocumentError
+from etl.evaluate import score_rows
 from etl.facts import extract_facts, section_default_kind
 from etl.keywords import count_terms
 from etl.load import write_warehouse
@@ -143,7 +144,8 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
     counts = write_warehouse(
         warehouse, regions, load_doc_types(), dictionary.themes, results,
         {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
-         "inputs_hash": inputs_hash(seeds_dir, manifest)})
+         "inputs_hash": inputs_hash(seeds_dir, manifest)},
+        after_write=score_rows)
     return BuildReport([r.document["source_file"] for r in results], failed, counts)
 
 
