@@ -9,6 +9,7 @@ slogans and numbers inside names are not facts.
 """
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import cn2an
 
@@ -67,10 +68,10 @@ def parse_number(token):
     token = token.replace(",", "")
     m = re.fullmatch(rf"({AR_NUMBER})({MAGNITUDE})?", token)
     if m:
-        value = float(m.group(1))
+        value = Decimal(m.group(1))
         for ch in m.group(2) or "":
-            value *= {"十": 10, "百": 100, "千": 1e3, "万": 1e4, "亿": 1e8}[ch]
-        return value
+            value *= {"十": 10, "百": 100, "千": 1000, "万": 10000, "亿": 100000000}[ch]
+        return float(value)
     token = token.replace("两", "二").replace("〇", "零")
     if token[0] in "十百千万亿":
         token = "一" + token

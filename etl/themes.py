@@ -23,7 +23,7 @@ FRAMING_MIN_SCORE = 6.0       # preambles need strong evidence to get a theme at
 FRAMING_MIN_SHARE = 0.6
 HEADING_MIN_SHARE = 0.3       # a heading's main theme must hold this share of its section
 HEADING_SECONDARY_SHARE = 0.2
-HEADING_MAX_SPAN = 0.25       # a heading over more of the document is a title: no theme
+HEADING_MAX_SPAN = 0.5        # a heading over more of the document is a title: no theme
 
 
 @dataclass(frozen=True)
@@ -180,7 +180,12 @@ def _section_themes(head, section_profile, children, by_no, own, evidence):
     it has them, else the themes that dominate its units."""
     shares = _share(section_profile(head))
     ranked = sorted(shares.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < HEADING_MIN_SHARE * (0.5 if any(by_no[c].opens_section for c in children[head]) else 1):
+    subs = [c for c in children[head] if by_no[c].opens_section]
+    sub_mains = {max(section_profile(c).items(), key=lambda kv: kv[1])[0]
+                 for c in subs if c in children and section_profile(c)}
+    if len(sub_mains) > MAX_THEMES:
+        return []             # 一、上半年工作情况: an umbrella over many themes
+    if not ranked or ranked[0][1] < HEADING_MIN_SHARE * (0.5 if subs else 1):
         return []
     chosen = [ranked[0]] + [(t, v) for t, v in ranked[1:MAX_THEMES] if v >= HEADING_SECONDARY_SHARE]
     return [(t, round(v, 3), evidence.get(t, [])) for t, v in chosen]

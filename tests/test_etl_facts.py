@@ -1,0 +1,149 @@
+"""Facts stage: the number cases of the annotation guide, one row each.
+
+Each row: sentence, expected facts as (surface, value, value_max, unit,
+comparator, approximate); an empty list means the sentence holds no fact.
+"""
+import pytest
+
+from etl.facts import extract_facts, parse_number, section_default_kind
+from etl.normalize import to_simplified
+
+CASES = [
+    # magnitudes
+    ("截至目前,实现规上工业产值16.1亿元", [("16.1亿元", 1.61e9, None, "元", "=", False)]),
+    ("已完成研发费用2305.5万元", [("2305.5万元", 23055000, None, "元", "=", False)]),
+    ("绿化整治面积4.5万平方米", [("4.5万平方米", 45000, None, "平方米", "=", False)]),
+    ("全年新增就业12万人", [("12万人", 120000, None, "人", "=", False)]),
+    ("救助金额13.5萬元", [("13.5萬元", 135000, None, "元", "=", False)]),
+    ("财政收入3千万元", [("3千万元", 3e7, None, "元", "=", False)]),
+    ("完成投资1,200万元", [("1,200万元", 1.2e7, None, "元", "=", False)]),
+    # plain counts with counters
+    ("组建党员突击队33个", [("33个", 33, None, "个", "=", False)]),
+    ("丹西街道工商业主体底数6527家", [("6527家", 6527, None, "家", "=", False)]),
+    ("引导文明停车2500起", [("2500起", 2500, None, "起", "=", False)]),
+    ("开展反诈骗专题培训65次", [("65次", 65, None, "次", "=", False)]),
+    ("征迁土地153亩", [("153亩", 153, None, "亩", "=", False)]),
+    ("受教育群众5000人次", [("5000人次", 5000, None, "人次", "=", False)]),
+    ("清理占路经营1400处次", [("1400处次", 1400, None, "处次", "=", False)]),
+    # Chinese numerals
+    ("發動黨員羣眾志願者五百餘名", [("五百餘名", 500, None, "名", "=", True)]),
+    ("盡快完成兩個街心公園設計方案", [("兩個", 2, None, "个", "=", False)]),
+    ("开展党的二十大精神百场宣讲会", [("百场", 100, None, "场", "=", False)]),
+    ("稳步推进九个老旧社区改造", [("九个", 9, None, "个", "=", False)]),
+    ("組織千名志願者植樹", [("千名", 1000, None, "名", "=", False)]),
+    ("建成三十五个服务站", [("三十五个", 35, None, "个", "=", False)]),
+    # approximation and comparators
+    ("清理小廣告共計8000餘處", [("8000餘處", 8000, None, "处", "=", True)]),
+    ("印製宣傳橫幅近200條", [("近200條", 200, None, "条", "=", True)]),
+    ("绿化养护面积约4.5万平方米", [("约4.5万平方米", 45000, None, "平方米", "=", True)]),
+    ("受教育群众7万多人次", [("7万多人次", 70000, None, "人次", "=", True)]),
+    ("核对信息1800多人次", [("1800多人次", 1800, None, "人次", "=", True)]),
+    ("服务群众300人左右", [("300人左右", 300, None, "人", "=", True)]),
+    ("城镇登记失业率控制在3.3%以内", [("3.3%", 3.3, None, "%", "<=", False)]),
+    ("研发费用覆盖率达到85%以上", [("85%", 85, None, "%", ">=", False)]),
+    ("全年文化体育活动不少于12场次", [("12场次", 12, None, "场次", ">=", False)]),
+    ("培育企业超过20家", [("20家", 20, None, "家", ">=", False)]),
+    ("安置率不低于90%", [("90%", 90, None, "%", ">=", False)]),
+    ("投资不超过5000万元", [("5000万元", 5e7, None, "元", "<=", False)]),
+    ("培育省级专精特新企业3家以上", [("3家", 3, None, "家", ">=", False)]),
+    # ranges
+    ("创建数字化车间1-2家", [("1-2家", 1, 2, "家", "=", False)]),
+    ("建设两新党建示范点1—2个", [("1—2个", 1, 2, "个", "=", False)]),
+    ("新增就业3至5万人", [("3至5万人", 30000, 50000, "人", "=", False)]),
+    # percentages and growth
+    ("同比增长126.6%", [("126.6%", 126.6, None, "%", "=", False)]),
+    ("覆盖率达到百分之九十", [("百分之九十", 90, None, "%", "=", False)]),
+    ("增长3.5个百分点", [("3.5个百分点", 3.5, None, "个百分点", "=", False)]),
+    ("25849户居民摸排率100%", [("25849户", 25849, None, "户", "=", False), ("100%", 100, None, "%", "=", False)]),
+    # not facts: dates and periods
+    ("2016年是十三五规划的起始之年", []),
+    ("3月8日,街道邀请相关领导座谈", []),
+    ("1-5月累计完成", []),
+    ("截止到6月底", []),
+    ("确保重点对象24小时管控不缺位", []),
+    ("336个小时的温暖和守护", []),
+    # not facts: ordinals and list markers
+    ("一是紧盯主要经济指标", []),
+    ("扎实推进第五次全国经济普查", []),
+    ("第二届邻里节开幕", []),
+    ("(三)不断完善社会治理", []),
+    # not facts: names, slogans, labels
+    ("深入推进“五大战略”", []),
+    ("以“1+8+6”支撑引领行动方案为指引", []),
+    ("聚力一二五,走好共富路", []),
+    ("围绕“863”计划", []),
+    ("持续深化“141”体系建设", []),
+    ("加快建设第七小学", []),
+    ("新建110kv滨瑶变扩建工程", []),
+    ("创建5A级景区", []),
+    ("做好三中周边地块的土地征用", []),
+    ("完成环城绿道二期工程", []),
+    ("整合五个中心", []),
+    ("落实八个升级为重点", []),
+    ("打造人防、物防、技防三位一体", []),
+    ("推进“繁荣大港、美丽大港”五个大港建设", []),
+    ("两大活动的高效开展", []),
+    ("关爱“四类群体”", []),
+    ("落实“一户一策一干部”措施", []),
+    ("园区干部职工到场数十人", []),
+    ("隔离期满后,无1例新增病患", []),
+]
+
+
+@pytest.mark.parametrize("sentence, expected", CASES, ids=[c[0][:14] for c in CASES])
+def test_number_cases_of_the_guide(sentence, expected):
+    facts = extract_facts(to_simplified(sentence), sentence)
+    got = [(f.surface, f.value, f.value_max, f.unit, f.comparator, f.approximate) for f in facts]
+    assert len(got) == len(expected), got
+    for g, e in zip(got, expected):
+        assert g[0] == e[0]
+        assert g[1] == pytest.approx(e[1])
+        assert (g[2] is None and e[2] is None) or g[2] == pytest.approx(e[2])
+        assert g[3:] == e[3:]
+
+
+def test_there_are_at_least_forty_cases():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("sentence, default, kind", [
+    ("截至目前,实现规上工业产值16.1亿元", "target", "achievement"),
+    ("已累计检查378家", "target", "achievement"),
+    ("全年新增就业12万人", "achievement", "target"),
+    ("力争培育省级专精特新企业3家以上", "achievement", "target"),
+    ("年底推动行政村经营性收入达到50万元", "achievement", "target"),
+    ("组织实施干部轮训活动68场", "achievement", "achievement"),
+    ("建成10个学雷锋志愿服务示范点", "target", "target"),
+])
+def test_kind_from_cues_then_section(sentence, default, kind):
+    (fact,) = extract_facts(sentence, sentence, default)
+    assert fact.kind == kind
+
+
+def test_kind_follows_the_nearest_cue_in_each_clause():
+    text = "垃圾分类撤桶并点计划推进规范化建设管理小区65个,55个小区已完成初步选址"
+    kinds = [f.kind for f in extract_facts(text, text, "achievement")]
+    assert kinds == ["target", "achievement"]
+
+
+def test_section_default_kind():
+    assert section_default_kind("二、2023年下半年工作思路 > (一)聚力产业升级", "summary") == "target"
+    assert section_default_kind("一、2023年上半年工作开展情况 > (一)经济发展稳中求进", "summary") == "achievement"
+    assert section_default_kind("", "plan") == "target"
+    assert section_default_kind("", "article") == "achievement"
+
+
+def test_indicator_names_what_is_counted():
+    (fact,) = extract_facts("截至目前,实现规上工业产值16.1亿元", "截至目前,实现规上工业产值16.1亿元")
+    assert fact.indicator == "规上工业产值"
+
+
+def test_surface_is_in_the_original_script():
+    original = "發動志願者五百餘名"
+    (fact,) = extract_facts(to_simplified(original), original)
+    assert fact.surface == "五百餘名"
+
+
+@pytest.mark.parametrize("token, value", [("16.1亿", 1.61e9), ("五百", 500), ("两", 2), ("十二", 12), ("百", 100), ("4.5万", 45000)])
+def test_parse_number(token, value):
+    assert parse_number(token) == pytest.approx(value)

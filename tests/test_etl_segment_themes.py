@@ -1,0 +1,78 @@
+"""Segment and themes stages on small documents with known structure."""
+from etl.normalize import to_simplified
+from etl.segment import segment
+from etl.themes import code_themes, load_dictionary, match_terms
+
+DOC = """关于2024年街道工作的总体思路。
+一、2024年上半年工作情况
+(一)党建工作有效提升。一是强化理论学习。组织党员开展主题党日活动12场；深化党员教育管理。二是加强廉政建设。开展廉政教育。
+(二)安全生产全面整改。一是隐患排查整治。检查企业378家，发现隐患1301个！整改率100%?
+二、下半年工作思路
+(一)聚焦民生保障
+做好低保救助和养老服务；推进就业创业。"""
+
+
+def _segment(text):
+    return segment(text, to_simplified(text))
+
+
+def test_units_split_at_sentence_marks_and_lines():
+    sents = _segment(DOC)
+    texts = [s.text for s in sents]
+    assert "组织党员开展主题党日活动12场；" in texts
+    assert "检查企业378家，发现隐患1301个！" in texts
+    assert "整改率100%?" in texts
+    assert all(s.text == DOC[s.char_start:s.char_end] for s in sents)
+
+
+def test_headings_and_section_paths():
+    sents = {s.text.rstrip("。"): s for s in _segment(DOC)}
+    assert sents["一、2024年上半年工作情况"].is_heading
+    assert sents["(一)党建工作有效提升"].is_heading
+    assert sents["一是强化理论学习"].is_heading
+    assert sents["(一)聚焦民生保障"].is_heading
+    unit = sents["开展廉政教育"]
+    assert unit.section == "一、2024年上半年工作情况 > (一)党建工作有效提升 > 二是加强廉政建设"
+    assert not unit.is_heading
+    assert sents["做好低保救助和养老服务；"].section == "二、下半年工作思路 > (一)聚焦民生保障"
+
+
+def test_plain_short_lines_are_headings_in_unnumbered_documents():
+    text = "抓戰“疫”,精心組織保平安\n年初,大港街道迅速成立疫情處置工作小組。\n強黨建,聚合資源強治理\n創新工作思路。"
+    sents = _segment(text)
+    assert [s.is_heading for s in sents] == [True, False, True, False]
+    assert sents[1].section == "抓戰“疫”,精心組織保平安"
+
+
+def test_themes_follow_the_guide_and_headings_take_their_section():
+    sents = _segment(DOC)
+    coded = code_themes(sents, load_dictionary())
+    by_text = {s.text.rstrip("。；！?"): [t for t, _, _ in coded[s.sent_no]] for s in sents}
+    assert by_text["组织党员开展主题党日活动12场"][0] == "party"
+    assert by_text["开展廉政教育"] == ["party"]
+    assert by_text["检查企业378家，发现隐患1301个"][0] == "safety"
+    assert by_text["(一)党建工作有效提升"] == ["party"]
+    assert by_text["(二)安全生产全面整改"][0] == "safety"
+    assert by_text["做好低保救助和养老服务"] == ["livelihood"]
+    assert by_text["关于2024年街道工作的总体思路"] == []
+    assert by_text["一、2024年上半年工作情况"] == []
+
+
+def test_evidence_lists_matched_terms_and_traditional_text_matches():
+    scores, evidence = match_terms(to_simplified("組織黨員志願者開展垃圾分類宣傳"), load_dictionary())
+    assert "垃圾分类" in evidence["environment"]
+    assert "党员" in evidence["party"]
+    assert scores["environment"] > 0 and scores["party"] > 0
+
+
+def test_at_most_three_themes_per_unit():
+    text = "推进党建引领安全生产、垃圾分类、养老服务、疫情防控、招商引资和网格化管理。"
+    coded = code_themes(_segment(text), load_dictionary())
+    assert all(len(v) <= 3 for v in coded.values())
+
+
+def test_the_dictionary_defines_the_twelve_themes_with_colours():
+    d = load_dictionary()
+    assert [t["id"] for t in d.themes] == ["party", "economy", "innovation", "safety", "stability", "governance",
+                                           "livelihood", "health", "environment", "urban", "culture", "rural"]
+    assert all(t["color"].startswith("#") and t["name_zh"] and t["name_en"] for t in d.themes)
