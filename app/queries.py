@@ -1,0 +1,201 @@
+"""Every SQL statement of the dashboard, as named functions with bound parameters.
+
+Pages and chart builders call these; no other module holds SQL. Each function
+takes a DuckDB connection (or cursor) and plain filter values; an empty
+sequence means "no restriction". Values are always bound, never formatted in.
+"""
+import duckdb
+
+# Restricts `documents d` by region, year and document type; NULL = all.
+_DOC_FILTER = """
+    ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id))
+    and ($years::integer[] is null or list_contains($years::integer[], d.year))
+    and ($doc_types::varchar[] is null or list_contains($doc_types::varchar[], d.doc_type))
+"""
+
+
+def _list(values, cast=str):
+    """Bound value for a list filter: None (all) when empty."""
+    values = [cast(v) for v in (values or ())]
+    return values or None
+
+
+def _doc_params(regions=(), years=(), doc_types=()):
+    return {"regions": _list(regions), "years": _list(years, int), "doc_types": _list(doc_types)}
+
+
+def _df(con, sql, params=None):
+    return con.execute(sql, params or {}).df()
+
+
+def connect(path):
+    """Read-only connection: the ETL replaces the file, the dashboard never writes."""
+    return duckdb.connect(str(path), read_only=True)
+
+
+def regions(con):
+    return _df(con, "select * from regions order by region_id = 'dalian', region_id")
+
+
+def doc_types(con):
+    return _df(con, "select * from doc_types")
+
+
+def themes(con):
+    return _df(con, "select * from themes order by sort_order")
+
+
+def build_info(con):
+    return _df(con, "select key, value from build_info order by key")
+
+
+def years(con):
+    return [r[0] for r in con.execute("select distinct year from documents order by year").fetchall()]
+
+
+def documents(con, regions=(), years=(), doc_types=()):
+    """Documents with their region and type labels, in region/year order."""
+    return _df(con, f"""
+        select d.doc_id, d.region_id, r.name_zh as region_zh, r.name_en as region_en, d.year,
+               d.year_inferred, d.doc_type, t.name_zh as doc_type_zh, t.name_en as doc_type_en,
+               d.title, d.published, d.script, d.n_chars, d.n_sentences, d.source_file, d.encoding, d.sha256
+        from documents d
+        join regions r using (region_id)
+        left join doc_types t using (doc_type)
+        where {_DOC_FILTER}
+        order by d.region_id, d.year, d.doc_id""", _doc_params(regions, years, doc_types))
+
+
+def coverage(con):
+    """Every region (including those without documents) with its documents, if any."""
+    return _df(con, """
+        select r.region_id, r.name_zh as region_zh, r.name_en as region_en,
+               d.doc_id, d.year, d.doc_type, t.name_zh as doc_type_zh, t.name_en as doc_type_en,
+               d.title, d.n_chars, d.n_sentences,
+               (select count(*) from facts f where f.doc_id = d.doc_id) as n_facts
+        from regions r
+        left join documents d using (region_id)
+        left join doc_types t using (doc_type)
+        order by r.region_id = 'dalian', r.region_id, d.year""")
+
+
+def theme_counts(con, regions=(), years=(), doc_types=()):
+    """Per region, year and main theme: body sentences and their characters.
+
+    Headings are left out (they repeat their section); the totals are over all
+    body sentences that have a theme, so shares across themes add up to 1.
+    """
+    return _df(con, f"""
+        with s as (
+            select d.region_id, d.year, s.main_theme as theme, length(s.text) as n_chars
+            from sentences s join documents d using (doc_id)
+            where not s.is_heading and s.main_theme is not null and {_DOC_FILTER}
+        )
+        select region_id, year, theme,
+               count(*) as n_sentences, sum(n_chars) as n_chars,
+               sum(count(*)) over (partition by region_id, year) as total_sentences,
+               sum(sum(n_chars)) over (partition by region_id, year) as total_chars
+        from s group by region_id, year, theme
+        order by region_id, year, theme""", _doc_params(regions, years, doc_types))
+
+
+def theme_sentences(con, theme, regions=(), years=(), doc_types=()):
+    """The body sentences whose main theme is `theme`, with document, section and matched terms."""
+    params = _doc_params(regions, years, doc_types) | {"theme": theme}
+    return _df(con, f"""
+        select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
+               st.evidence, st.score
+        from sentences s
+        join documents d using (doc_id)
+        left join sentence_themes st on st.doc_id = s.doc_id and st.sent_no = s.sent_no and st.theme = s.main_theme
+        where not s.is_heading and s.main_theme = $theme and {_DOC_FILTER}
+        order by d.region_id, d.year, s.doc_id, s.sent_no""", params)
+
+
+def term_counts(con, regions=(), years=(), doc_types=()):
+    """Word counts per region and year (summed over documents), for keyness and trends."""
+    return _df(con, f"""
+        select d.region_id, d.year, t.term, sum(t.count)::bigint as count
+        from terms t join documents d using (doc_id)
+        where {_DOC_FILTER}
+        group by all order by d.region_id, d.year, count desc""", _doc_params(regions, years, doc_types))
+
+
+def kwic(con, term, regions=(), years=(), doc_types=(), limit=500):
+    """Sentences containing `term` in the original or the Simplified text."""
+    params = _doc_params(regions, years, doc_types) | {"term": term, "limit": int(limit)}
+    return _df(con, f"""
+        select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
+               s.main_theme
+        from sentences s join documents d using (doc_id)
+        where (contains(s.text_simplified, $term) or contains(s.text, $term)) and {_DOC_FILTER}
+        order by d.region_id, d.year, s.doc_id, s.sent_no
+        limit $limit""", params)
+
+
+def fact_units(con):
+    return _df(con, "select unit, count(*) as n from facts group by unit order by n desc, unit")
+
+
+def facts(con, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
+    """Facts with their document and source sentence."""
+    params = _doc_params(regions, years, doc_types) | {
+        "themes": _list(themes), "kinds": _list(kinds), "units": _list(units)}
+    return _df(con, f"""
+        select f.fact_id, d.region_id, d.year, d.doc_id, d.title, f.sent_no, f.indicator, f.surface,
+               f.value, f.value_max, f.unit, f.kind, f.comparator, f.approximate, f.theme,
+               s.text as sentence, s.text_simplified as sentence_simplified, s.section
+        from facts f
+        join documents d using (doc_id)
+        join sentences s on s.doc_id = f.doc_id and s.sent_no = f.sent_no
+        where {_DOC_FILTER}
+          and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
+          and ($kinds::varchar[] is null or list_contains($kinds::varchar[], f.kind))
+          and ($units::varchar[] is null or list_contains($units::varchar[], f.unit))
+        order by d.region_id, d.year, f.doc_id, f.sent_no, f.char_start""", params)
+
+
+def document(con, doc_id):
+    """One document's metadata with labels, or an empty frame."""
+    return _df(con, """
+        select d.*, r.name_zh as region_zh, r.name_en as region_en,
+               t.name_zh as doc_type_zh, t.name_en as doc_type_en
+        from documents d join regions r using (region_id) left join doc_types t using (doc_type)
+        where d.doc_id = $doc_id""", {"doc_id": doc_id})
+
+
+def document_sentences(con, doc_id):
+    """Every unit of a document with its themes (rank order) and matched terms."""
+    return _df(con, """
+        select s.sent_no, s.section, s.text, s.text_simplified, s.char_start, s.char_end,
+               s.is_heading, s.main_theme,
+               string_agg(st.theme, ',' order by st.rank) as themes,
+               string_agg(nullif(st.evidence, ''), '、' order by st.rank) as evidence
+        from sentences s
+        left join sentence_themes st on st.doc_id = s.doc_id and st.sent_no = s.sent_no
+        where s.doc_id = $doc_id
+        group by all order by s.sent_no""", {"doc_id": doc_id})
+
+
+def document_facts(con, doc_id):
+    """A document's facts with offsets relative to their sentence, for highlighting."""
+    return _df(con, """
+        select f.fact_id, f.sent_no, f.surface, f.value, f.unit, f.kind, f.indicator, f.comparator,
+               f.char_start - s.char_start as start_in_sentence,
+               f.char_end - s.char_start as end_in_sentence
+        from facts f join sentences s on s.doc_id = f.doc_id and s.sent_no = f.sent_no
+        where f.doc_id = $doc_id order by f.sent_no, f.char_start""", {"doc_id": doc_id})
+
+
+def counts(con, regions=(), years=(), doc_types=()):
+    """Headline counts for the filtered corpus."""
+    row = con.execute(f"""
+        select count(distinct d.doc_id), count(distinct d.region_id), min(d.year), max(d.year),
+               coalesce(sum(d.n_chars), 0),
+               (select count(*) from facts f join documents d using (doc_id) where {_DOC_FILTER}),
+               (select count(*) from sentences s join documents d using (doc_id)
+                 where not s.is_heading and {_DOC_FILTER})
+        from documents d where {_DOC_FILTER}""", _doc_params(regions, years, doc_types)).fetchone()
+    keys = ("documents", "regions", "first_year", "last_year", "chars", "facts", "sentences")
+    return dict(zip(keys, row))
+
