@@ -1,0 +1,128 @@
+"""ChartSpec -> Plotly figure for the dashboard (and PNG/SVG export).
+
+The figure carries the spec's title, subtitle and source line, so an exported
+image still says what it shows and where the numbers come from.
+"""
+import plotly.graph_objects as go
+
+from app.chartspec import ChartSpec
+
+FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+# Long category labels (terms, indicators) read better on a horizontal axis.
+HORIZONTAL = {"keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar", "region_emphasis"}
+
+
+def _fmt(spec):
+    """(axis tick format, hover format) for the spec's value format."""
+    if spec.value_format == "percent":
+        return ".0%", ".1%"
+    if spec.value_format == "count":
+        return ",d", ",d"
+    return "~s", ",.4~g"
+
+
+def _wrap(text, width=60):
+    """Break a long line for the figure, at separators where possible."""
+    if len(text) <= width:
+        return text
+    lines, line = [], ""
+    for part in text.replace("、", "、\u200b").replace(", ", ", \u200b").split("\u200b"):
+        if len(line) + len(part) > width and line:
+            lines.append(line)
+            line = ""
+        line += part
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def figure(spec: ChartSpec) -> go.Figure:
+    """Render any ChartSpec kind as a Plotly figure."""
+    axis_fmt, hover_fmt = _fmt(spec)
+    fig = go.Figure()
+    horizontal = spec.key in HORIZONTAL
+    cats = list(spec.categories)
+    if spec.kind in ("bar", "stacked_bar"):
+        for s in spec.series:
+            hover = f"%{{{'y' if horizontal else 'x'}}}<br>{s.name}: %{{{'x' if horizontal else 'y'}:{hover_fmt}}}<extra></extra>"
+            if horizontal:
+                fig.add_bar(y=cats, x=s.values, name=s.name, orientation="h", marker_color=s.color, hovertemplate=hover)
+            else:
+                fig.add_bar(x=cats, y=s.values, name=s.name, marker_color=s.color, hovertemplate=hover)
+        fig.update_layout(barmode="stack" if spec.kind == "stacked_bar" else "group")
+        if spec.key in ("keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar"):
+            fig.update_layout(barmode="relative" if spec.key != "target_achievement_bar" else "group")
+        value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
+        value_axis(tickformat=axis_fmt, title_text=spec.y_title)
+        (fig.update_yaxes if horizontal else fig.update_xaxes)(title_text="" if horizontal else spec.x_title,
+                                                                type="category", automargin=True)
+        height = max(420, 22 * len(cats) + 180) if horizontal else 480
+    elif spec.kind == "line":
+        for s in spec.series:
+            fig.add_scatter(x=cats, y=s.values, name=s.name, mode="lines+markers", line=dict(color=s.color, width=2.5),
+                            marker=dict(size=8),
+                            hovertemplate=f"%{{x}}<br>{s.name}: %{{y:{hover_fmt}}}<extra></extra>")
+        fig.update_xaxes(type="category", title_text=spec.x_title)
+        fig.update_yaxes(tickformat=axis_fmt, title_text=spec.y_title, rangemode="tozero")
+        height = 480
+    elif spec.kind == "radar":
+        for s in spec.series:
+            fig.add_scatterpolar(r=list(s.values) + list(s.values[:1]), theta=cats + cats[:1], name=s.name,
+                                 line=dict(color=s.color), fill="toself", opacity=0.55,
+                                 hovertemplate=f"%{{theta}}<br>{s.name}: %{{r:{hover_fmt}}}<extra></extra>")
+        fig.update_layout(polar=dict(radialaxis=dict(tickformat=axis_fmt, angle=90, tickfont=dict(size=10))))
+        height = 520
+    elif spec.kind == "pie":
+        s = spec.series[0] if spec.series else None
+        if s is not None:
+            fig.add_pie(labels=cats, values=s.values, marker=dict(colors=spec.column_colors or None), sort=False,
+                        hole=0.35)
+        height = 440
+    elif spec.kind == "heatmap":
+        z = [list(s.values) for s in spec.series]
+        rows = [s.name for s in spec.series]
+        text = [[_cell(v, spec.value_format) for v in row] for row in z]
+        fig.add_heatmap(z=z, x=cats, y=rows, text=text, texttemplate="%{text}", colorscale="Blues",
+                        colorbar=dict(tickformat=axis_fmt, title=dict(text=spec.y_title if spec.value_format != "percent" else "")),
+                        hovertemplate=f"%{{y}} · %{{x}}<br>%{{z:{hover_fmt}}}<extra></extra>", xgap=2, ygap=2)
+        fig.update_yaxes(autorange="reversed", type="category", automargin=True)
+        fig.update_xaxes(type="category", side="top", tickangle=0 if len(cats) <= 6 else -35)
+        if spec.column_colors:
+            # Colour each theme label with its theme colour.
+            fig.update_xaxes(ticktext=[f'<span style="color:{c}">■</span> {n}' for n, c in zip(cats, spec.column_colors)],
+                             tickvals=cats)
+        height = max(360, 48 * len(rows) + 260)
+    else:
+        raise ValueError(f"unknown chart kind {spec.kind!r}")
+    title = f"<b>{spec.title}</b>"
+    if spec.subtitle:
+        title += f"<br><span style='font-size:12px;color:#555'>{_wrap(spec.subtitle, 90)}</span>"
+    bottom = 60
+    if spec.source:
+        src = _wrap(spec.source, 110)
+        bottom = 70 + 14 * src.count("<br>")
+        fig.add_annotation(text=f"<span style='font-size:10px;color:#777'>{src}</span>", xref="paper", yref="paper",
+                           x=0, y=0, yshift=-bottom + 8, xanchor="left", yanchor="top", showarrow=False, align="left")
+        bottom += 40
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
+        font=dict(family=FONT_FAMILY, size=13),
+        height=height + bottom - 60,
+        margin=dict(l=10, r=10, t=95, b=bottom),
+        legend=dict(font=dict(size=12), tracegroupgap=2),
+        paper_bgcolor="white", plot_bgcolor="white",
+        hoverlabel=dict(font_family=FONT_FAMILY),
+    )
+    if spec.kind in ("bar", "stacked_bar", "line"):
+        fig.update_xaxes(gridcolor="#eee", linecolor="#ccc")
+        fig.update_yaxes(gridcolor="#eee", linecolor="#ccc")
+    return fig
+
+
+def _cell(v, value_format):
+    if v is None:
+        return ""
+    if value_format == "percent":
+        return f"{v:.0%}" if v else ""
+    if value_format == "count":
+        return f"{int(v):,}" if v else ""
+    return f"{v:.3g}"
