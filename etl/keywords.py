@@ -37,7 +37,7 @@ def count_terms(texts, extra_terms=()):
     tk, stop = tokenizer(tuple(sorted(extra_terms))), stopwords()
     counts = Counter()
     for text in texts:
-        counts.update(w for w in tk.lcut(text) if WORD.match(w) and w not in stop)
+        counts.update(w for w in tk.lcut(text, HMM=False) if WORD.match(w) and w not in stop)
     return counts
 
 

@@ -1,5 +1,7 @@
 """Load: write the public schema to a new DuckDB file, then swap it in.
 
+Keys are documented (docs/schema.md) and checked by tests rather than
+declared as indexes on the large tables, which would triple the load time.
 The warehouse is built in a temporary file beside the target and renamed
 over it (`os.replace`) only when complete, so readers never see half a
 warehouse and a failed build leaves the previous one untouched. Rows are
@@ -7,6 +9,7 @@ sorted before insertion so a rebuild of unchanged input has the same content.
 """
 import datetime as dt
 import hashlib
+import heapq
 import json
 import math
 import os
@@ -14,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 SCHEMA = """
 create table regions (
@@ -29,18 +32,18 @@ create table document_texts (doc_id varchar primary key references documents, te
 create table sentences (
     doc_id varchar not null references documents, sent_no integer not null, section varchar,
     text varchar not null, text_simplified varchar not null, char_start integer, char_end integer,
-    is_heading boolean, main_theme varchar, primary key (doc_id, sent_no));
+    is_heading boolean, main_theme varchar);
 create table themes (
     theme varchar primary key, name_zh varchar, name_en varchar, color varchar,
     definition_zh varchar, definition_en varchar, sort_order integer);
 create table sentence_themes (
     doc_id varchar not null, sent_no integer not null, theme varchar not null references themes,
-    rank integer, score double, evidence varchar, primary key (doc_id, sent_no, theme));
+    rank integer, score double, evidence varchar);
 create table facts (
-    fact_id integer primary key, doc_id varchar not null, sent_no integer not null, surface varchar not null,
+    fact_id integer not null, doc_id varchar not null, sent_no integer not null, surface varchar not null,
     value double, value_max double, unit varchar, kind varchar, comparator varchar, approximate boolean,
     indicator varchar, theme varchar, char_start integer, char_end integer);
-create table terms (doc_id varchar not null, term varchar not null, count integer, primary key (doc_id, term));
+create table terms (doc_id varchar not null, term varchar not null, count integer);
 create table keywords (doc_id varchar not null, rank integer, term varchar, count integer, tfidf double);
 create table build_info (key varchar primary key, value varchar);
 """
@@ -58,9 +61,10 @@ KEYWORDS_PER_DOC = 30
 
 
 def _insert(con, table, rows, columns):
+    """Bulk insert through an Arrow table: columnar, no per-row SQL."""
     if not rows:
         return
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pa.table({c: [r.get(c) for r in rows] for c in columns})
     con.register("frame_view", frame)
     con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from frame_view")
     con.unregister("frame_view")
@@ -75,9 +79,11 @@ def keyword_rows(results):
     rows = []
     for r in sorted(results, key=lambda r: r.document["doc_id"]):
         total = sum(r.terms.values()) or 1
-        scored = sorted(((c / total * math.log((1 + n_docs) / (1 + df[t])) + c / total * 1e-3, t, c)
-                         for t, c in r.terms.items()), key=lambda x: (-x[0], x[1]))
-        for rank, (score, term, count) in enumerate(scored[:KEYWORDS_PER_DOC], 1):
+        scored = heapq.nsmallest(
+            KEYWORDS_PER_DOC,
+            ((-(c / total * math.log((1 + n_docs) / (1 + df[t])) + c / total * 1e-3), t, c) for t, c in r.terms.items()))
+        for rank, (neg_score, term, count) in enumerate(scored, 1):
+            score = -neg_score
             rows.append({"doc_id": r.document["doc_id"], "rank": rank, "term": term, "count": count,
                          "tfidf": round(score, 6)})
     return rows

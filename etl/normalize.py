@@ -15,18 +15,12 @@ def _converter():
     return OpenCC("t2s")
 
 
+WIDTH_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def fold_width(text):
     """Full-width ASCII (Ａ１，) -> half-width; ideographic space -> space."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if 0xFF01 <= code <= 0xFF5E:
-            out.append(chr(code - 0xFEE0))
-        elif code == 0x3000:
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(WIDTH_TABLE)
 
 
 def to_simplified(text):

@@ -6,6 +6,7 @@ and counts terms, and returns plain rows. `build` maps it over the manifest
 in a process pool and hands the rows to `load`.
 """
 import hashlib
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE
 from etl.errors import DocumentError
 from etl.evaluate import score_rows
 from etl.facts import extract_facts, section_default_kind
-from etl.keywords import count_terms
+from etl.keywords import count_terms, tokenizer
 from etl.load import write_warehouse
 from etl.manifest import read_manifest, validate_meta
 from etl.normalize import detect_script, to_simplified
@@ -82,6 +83,13 @@ def extract_document(path, meta, dictionary=None):
     return result
 
 
+def warm_up():
+    """Load the dictionaries once in the parent so forked workers inherit them."""
+    dictionary = default_dictionary()
+    tokenizer(tuple(sorted(dictionary.weights))).initialize()
+    to_simplified("預熱")
+
+
 def _extract_job(args):
     path, meta = args
     try:
@@ -135,8 +143,9 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     results = []
     if workers > 1 and len(jobs) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = pool.map(_extract_job, jobs)
+        warm_up()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            outcomes = pool.map(_extract_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
             results = _collect(outcomes, len(jobs), failed, progress)
     else:
         results = _collect(map(_extract_job, jobs), len(jobs), failed, progress)
