@@ -207,10 +207,10 @@ STRINGS = {
     "year_axis": ("年份", "Year"),
     "value_axis": ("数值（{unit}）", "Value ({unit})"),
     "notes_share": (
-        "占比 = 主主题为该主题的正文句子{m} ÷ 有主题的正文句子{m}总数，按地区和年份合并所选文档；标题不计。",
+        "占比 = 主主题为该主题的正文句子的{m} ÷ 全部有主题正文句子的{m}，按地区和年份合并所选文档；标题不计。",
         "Share = body-sentence {m} whose main theme is the theme ÷ all themed body-sentence {m}, per region and year over the selected documents; headings excluded."),
-    "notes_count": ("数量 = 主主题为该主题的正文句子{m}，标题不计。", "Count = body-sentence {m} whose main theme is the theme; headings excluded."),
-    "m_sentences": ("数", "count"),
+    "notes_count": ("数量 = 主主题为该主题的正文句子的{m}，标题不计。", "Count = body-sentence {m} whose main theme is the theme; headings excluded."),
+    "m_sentences": ("句数", "count"),
     "m_chars": ("字数", "characters"),
     "notes_terms": ("每万词频率 = 词频 ÷ 该年份全部词数 × 10000；列出变化最大的词。",
                     "Rate per 10,000 words = count ÷ all words of that year × 10,000; the largest changes are listed."),

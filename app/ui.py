@@ -1,0 +1,282 @@
+"""Shared Streamlit plumbing: the cached warehouse, filters in the sidebar and the URL, chart display.
+
+Pages call `filters()`, `lang()`, `query(...)` and `show_chart(...)`; they hold no SQL.
+"""
+import html
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from app import chartdata, queries
+from app.chartdata import Filters
+from app.i18n import t
+from app.plotly_charts import figure
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# URL parameter -> (session key, is a list, cast)
+COMMON = {
+    "lang": ("f_lang", False, str),
+    "r": ("f_regions", True, str),
+    "y": ("f_years", True, int),
+    "t": ("f_themes", True, str),
+    "dt": ("f_doc_types", True, str),
+    "m": ("f_measure", False, str),
+    "v": ("f_mode", False, str),
+}
+DEFAULTS = {"f_lang": "zh", "f_regions": [], "f_years": [], "f_themes": [], "f_doc_types": [],
+            "f_measure": "sentences", "f_mode": "share"}
+CHOICES = {"f_lang": ("zh", "en"), "f_measure": ("sentences", "chars"), "f_mode": ("share", "count")}
+
+
+# ------------------------------------------------------------------ warehouse
+
+def warehouse_path():
+    """Read at call time so tests and staff can point at another file."""
+    return Path(os.environ.get("JIEDAO_WAREHOUSE", ROOT / "warehouse.duckdb"))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _open(path, mtime):
+    """One read-only connection per file version: a new mtime opens the rebuilt file."""
+    return queries.connect(path)
+
+
+def _version():
+    path = warehouse_path()
+    return str(path), path.stat().st_mtime
+
+
+def connection():
+    """A cursor on the current warehouse (cursors make the shared connection thread-safe)."""
+    path, mtime = _version()
+    return _open(path, mtime).cursor()
+
+
+def _freeze(value):
+    if isinstance(value, (list, set)):
+        return tuple(value)
+    return value
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def _cached_query(name, path, mtime, items):
+    return getattr(queries, name)(_open(path, mtime).cursor(), **dict(items))
+
+
+def query(name, **kwargs):
+    """Run the named function of app.queries, cached by its arguments and the file version."""
+    path, mtime = _version()
+    return _cached_query(name, path, mtime, tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_chart(key, path, mtime, flt, lang_):
+    return chartdata.CHARTS[key](_open(path, mtime).cursor(), flt, lang_)
+
+
+def chart(key, flt, lang_=None):
+    """The ChartSpec of a registered builder, cached by filters, language and file version."""
+    path, mtime = _version()
+    return _cached_chart(key, path, mtime, flt, lang_ or lang())
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_call(fn_name, path, mtime, flt, lang_):
+    fn = getattr(chartdata, fn_name)
+    con = _open(path, mtime).cursor()
+    return fn(con, flt, lang_) if lang_ else fn(con, flt)
+
+
+def chartdata_call(fn_name, flt, with_lang=False):
+    """A cached helper of app.chartdata (keyness table, term changes, top themes...)."""
+    path, mtime = _version()
+    return _cached_call(fn_name, path, mtime, flt, lang() if with_lang else None)
+
+
+# ------------------------------------------------------------------ language and filters
+
+def lang():
+    return st.session_state.get("f_lang", DEFAULTS["f_lang"])
+
+
+def tr(key, **kwargs):
+    return t(key, lang(), **kwargs)
+
+
+def _parse(param, raw):
+    key, is_list, cast = COMMON[param]
+    try:
+        if is_list:
+            return [cast(x) for x in str(raw).split(",") if x != ""]
+        return cast(raw)
+    except ValueError:
+        return None
+
+
+def seed_from_url():
+    """Once per session, copy the URL's parameters into widget state (a shared link opens the same view)."""
+    if st.session_state.get("_url_seeded"):
+        return
+    params = st.query_params.to_dict()
+    for param, raw in params.items():
+        if param in COMMON:
+            value = _parse(param, raw)
+            key = COMMON[param][0]
+            if value is not None and (key not in CHOICES or value in CHOICES[key]):
+                st.session_state[key] = value
+    st.session_state["_url_pending"] = {k: v for k, v in params.items() if k not in COMMON}
+    st.session_state["_url_seeded"] = True
+
+
+def _reset():
+    for key in list(st.session_state.keys()):
+        if key.startswith(("f_", "p_")) and key != "f_lang":
+            del st.session_state[key]
+    st.session_state["_url_pending"] = {}
+
+
+def sidebar_filters():
+    """The shared filters; options come from the warehouse, invalid URL values are dropped."""
+    regions = query("regions")
+    doc_types = query("doc_types")
+    themes = query("themes")
+    years = query("years")
+    options = {"f_regions": list(regions["region_id"]), "f_years": list(years),
+               "f_themes": list(themes["theme"]), "f_doc_types": list(doc_types["doc_type"])}
+    for key, opts in options.items():
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in opts]
+    lg = lang()
+    en = lg == "en"
+    region_name = dict(zip(regions["region_id"], regions["name_en" if en else "name_zh"]))
+    theme_name = dict(zip(themes["theme"], themes["name_en" if en else "name_zh"]))
+    type_name = dict(zip(doc_types["doc_type"], doc_types["name_en" if en else "name_zh"]))
+    sb = st.sidebar
+    sb.radio(t("language", lg), ("zh", "en"), key="f_lang", horizontal=True,
+             format_func=lambda x: {"zh": "中文", "en": "English"}[x])
+    lg = lang()
+    sb.subheader(t("filters", lg))
+    sb.multiselect(t("regions", lg), options["f_regions"], key="f_regions", format_func=lambda x: region_name.get(x, x),
+                   placeholder=t("all", lg))
+    sb.multiselect(t("years", lg), options["f_years"], key="f_years", placeholder=t("all", lg))
+    sb.multiselect(t("doc_types", lg), options["f_doc_types"], key="f_doc_types",
+                   format_func=lambda x: type_name.get(x, x), placeholder=t("all", lg))
+    sb.multiselect(t("themes", lg), options["f_themes"], key="f_themes", format_func=lambda x: theme_name.get(x, x),
+                   placeholder=t("all", lg))
+    sb.radio(t("measure", lg), CHOICES["f_measure"], key="f_measure", horizontal=True,
+             format_func=lambda x: t(f"measure_{x}", lg))
+    sb.radio(t("mode", lg), CHOICES["f_mode"], key="f_mode", horizontal=True, format_func=lambda x: t(f"mode_{x}", lg))
+    sb.button(t("reset", lg), on_click=_reset, key="reset_filters", icon=":material/restart_alt:")
+    sb.caption(t("link_hint", lg))
+    write_url()
+
+
+def write_url():
+    """Mirror the shared filters into the address; page parameters are added by the page."""
+    params = {}
+    for param, (key, is_list, _) in COMMON.items():
+        value = st.session_state.get(key, DEFAULTS[key])
+        if value == DEFAULTS[key] or value in (None, []):
+            continue
+        params[param] = ",".join(str(v) for v in value) if is_list else str(value)
+    st.query_params.from_dict(params)
+
+
+def filters(**overrides):
+    """The current Filters from the sidebar, plus page-specific overrides."""
+    get = st.session_state.get
+    base = Filters(regions=tuple(get("f_regions", [])), years=tuple(int(y) for y in get("f_years", [])),
+                   themes=tuple(get("f_themes", [])), doc_types=tuple(get("f_doc_types", [])),
+                   measure=get("f_measure", "sentences"), mode=get("f_mode", "share"))
+    return base.with_(**overrides)
+
+
+def page_param(param, options, default=None, cast=str):
+    """Initial value of a page widget: its state, else the shared link's value (once), else default.
+
+    Sets st.session_state[f"p_{param}"] so the widget (created with that key) shows it.
+    """
+    key = f"p_{param}"
+    pending = st.session_state.setdefault("_url_pending", {})
+    if key not in st.session_state or st.session_state[key] not in options:
+        value = default
+        if param in pending:
+            raw = pending.pop(param)
+            try:
+                parsed = cast(raw)
+            except ValueError:
+                parsed = None
+            if parsed in options:
+                value = parsed
+        if value not in options:
+            value = options[0] if options else None
+        st.session_state[key] = value
+    return key
+
+
+def set_page_param(param, value, default=None):
+    """Put a page widget's value in the address, unless it is the default."""
+    if value is None or value == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(value)
+
+
+# ------------------------------------------------------------------ display
+
+def show_chart(spec, key, selectable=False):
+    """The one way a chart is shown: figure (or a plain no-data note), notes, export actions.
+
+    Returns the selection event when `selectable`, else None.
+    """
+    if spec is None or spec.is_empty:
+        st.info(f"**{spec.title if spec else ''}** — {tr('no_data')}")
+        return None
+    kwargs = {"on_select": "rerun", "selection_mode": ("points",)} if selectable else {}
+    event = st.plotly_chart(figure(spec), key=f"chart_{key}", theme=None,
+                            config={"displaylogo": False, "responsive": True}, **kwargs)
+    if spec.notes:
+        st.caption(spec.notes)
+    from app import export_ui
+    export_ui.chart_actions(spec, key)
+    return event if selectable else None
+
+
+def selected_points(event):
+    """Points of a Plotly selection event, or []."""
+    try:
+        return list(event.selection.points)
+    except AttributeError:
+        try:
+            return list(event["selection"]["points"])
+        except (KeyError, TypeError):
+            return []
+
+
+def esc(text):
+    return html.escape("" if text is None else str(text))
+
+
+def theme_chip(name, color):
+    """A small coloured label for a theme (escaped)."""
+    return (f'<span style="display:inline-block;padding:1px 8px;margin:1px 3px 1px 0;border-radius:10px;'
+            f'background:{esc(color)};color:white;font-size:0.85em">{esc(name)}</span>')
+
+
+def page_header(title_key, intro_key=None):
+    st.title(tr(title_key))
+    if intro_key:
+        st.caption(tr(intro_key))
+
+
+def labels():
+    """Theme/region/type names and colours in the current language (cached per file version)."""
+    path, mtime = _version()
+    return _cached_labels(path, mtime, lang())
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _cached_labels(path, mtime, lang_):
+    return chartdata.Labels(_open(path, mtime).cursor(), lang_)

@@ -1,0 +1,80 @@
+"""总览 Overview: what the corpus covers and what each region emphasises, readable in ten seconds."""
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from app import ui
+from app.ui import esc, tr
+
+ui.page_header("page_overview", "overview_intro")
+lang = ui.lang()
+en = lang == "en"
+flt = ui.filters()
+lab = ui.labels()
+
+c = ui.query("counts", **flt.doc_args)
+if not c["documents"]:
+    st.info(tr("no_documents"))
+else:
+    cols = st.columns(6)
+    years = f"{c['first_year']}–{c['last_year']}" if c["first_year"] != c["last_year"] else str(c["first_year"])
+    for col, label, value in zip(cols, ("card_documents", "card_regions", "card_years", "card_sentences",
+                                        "card_facts", "card_chars"),
+                                 (c["documents"], c["regions"], years, f"{c['sentences']:,}", c["facts"],
+                                  f"{c['chars']:,}")):
+        col.metric(tr(label), value, border=True)
+
+# Coverage: every configured region, with or without documents.
+st.subheader(tr("coverage"))
+cov = ui.query("coverage")
+region_col, year_col = tr("col_region"), tr("col_year")
+rows, missing = [], []
+for region_id, grp in cov.groupby("region_id", sort=False):
+    name = lab.region_name.get(region_id, region_id)
+    docs = grp.dropna(subset=["doc_id"])
+    if docs.empty:
+        missing.append(name)
+        rows.append({region_col: name, "_year": None, "cell": "—  " + tr("no_document_yet")})
+        continue
+    for d in docs.itertuples():
+        cell = (f"{lab.doc_type_name.get(d.doc_type, d.doc_type)} · {int(d.n_sentences)} {tr('sentences_unit')} · "
+                f"{int(d.n_chars):,} {tr('chars_unit')}")
+        rows.append({region_col: name, "_year": int(d.year), "cell": cell})
+frame = pd.DataFrame(rows)
+yrs = sorted(y for y in frame["_year"].dropna().unique())
+matrix = frame.dropna(subset=["_year"]).pivot_table(index=region_col, columns="_year", values="cell",
+                                                     aggfunc=lambda s: " / ".join(s))
+matrix = matrix.reindex([lab.region_name.get(r, r) for r in cov["region_id"].drop_duplicates()])
+matrix.columns = [str(int(y)) for y in matrix.columns]
+matrix = matrix.fillna("")
+for name in missing:
+    matrix.loc[name] = ["—  " + tr("no_document_yet")] + [""] * (len(matrix.columns) - 1)
+matrix.index.name = region_col
+st.dataframe(matrix, width="stretch")
+add_page = Path(__file__).resolve().parent / "add_documents.py"
+for name in missing:
+    st.info(tr("add_pointer", region=name), icon=":material/info:")
+    if add_page.exists():
+        st.page_link("pages/add_documents.py", label=tr("page_add"), icon=":material/upload_file:")
+
+# What each region emphasises most.
+st.subheader(tr("emphasis"))
+top = ui.chartdata_call("top_themes", flt, with_lang=True)
+if not top:
+    st.info(tr("no_data"))
+else:
+    cards = st.columns(max(1, len(top)))
+    order = [r for r in lab.region_order if r in top]
+    for col, region_id in zip(cards, order):
+        year, items = top[region_id]
+        body = "".join(
+            f'<div style="margin:6px 0"><span style="display:inline-block;width:12px;height:12px;border-radius:2px;'
+            f'background:{esc(color)};margin-right:6px"></span>{esc(name)} '
+            f'<b style="float:right">{share:.0%}</b></div>' for name, share, color in items)
+        col.markdown(
+            f'<div style="border:1px solid #ddd;border-radius:8px;padding:10px 14px">'
+            f'<div style="font-weight:600;font-size:1.05em">{esc(lab.region_name.get(region_id, region_id))} '
+            f'<span style="color:#888;font-weight:400">{year}</span></div>{body}</div>',
+            unsafe_allow_html=True)
+    ui.show_chart(ui.chart("region_emphasis", flt), "region_emphasis")
