@@ -101,9 +101,10 @@ def _extract_job(args):
 
 
 def inputs_hash(seeds_dir=SEEDS_DIR, manifest=MANIFEST):
-    """Hash of everything a build reads: decides whether a warehouse is stale."""
+    """Hash of everything a build reads, the ETL code included: decides whether a warehouse is stale."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for p in [Path(manifest), REGIONS_FILE, THEMES_FILE, *sorted(Path(__file__).parent.glob("dict/*.txt"))]:
+    etl_dir = Path(__file__).parent
+    for p in [Path(manifest), REGIONS_FILE, THEMES_FILE, *sorted(etl_dir.glob("dict/*.txt")), *sorted(etl_dir.glob("*.py"))]:
         if p.exists():
             h.update(p.name.encode() + p.read_bytes())
     for name in sorted(read_manifest(manifest)):
