@@ -1,7 +1,10 @@
 """Keywords: jieba word counts per document, for keyness comparisons.
 
 Uses its own jieba tokenizer with a user dictionary of policy terms (plus
-every theme term, so dictionary phrases stay whole) and a stop-word list.
+every theme term, so dictionary phrases stay whole, and the configured place
+names) and a stop-word list. jieba's HMM guessing of unknown words is off:
+it is a sixth of the tokenising time and mostly yields fragments, while the
+words that matter here come from the dictionaries.
 """
 import re
 from collections import Counter
@@ -9,7 +12,7 @@ from functools import lru_cache
 
 import jieba
 
-from etl.config import DICT_DIR
+from etl.config import DICT_DIR, load_regions
 
 WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 TOP_N = 30
@@ -26,10 +29,24 @@ def tokenizer(extra_terms=()):
     jieba.setLogLevel(60)
     tk = jieba.Tokenizer()
     tk.load_userdict(str(DICT_DIR / "userdict.txt"))
-    for term in extra_terms:
+    for term in (*extra_terms, *place_names()):
         if WORD.match(term):
             tk.add_word(term, freq=20)
     return tk
+
+
+def place_names():
+    """Configured place names and their stems (丹西街道 -> 丹西), as whole words."""
+    names = set()
+    for region in load_regions():
+        for level in ("province", "city", "district", "subdistrict"):
+            name = (region.get(level) or "").strip()
+            if name:
+                names.add(name)
+                stem = re.sub(r"(?:街道|新区|省|市|区|县|镇|乡)$", "", name)
+                if len(stem) >= 2:
+                    names.add(stem)
+    return sorted(names)
 
 
 def count_terms(texts, extra_terms=()):

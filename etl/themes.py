@@ -23,6 +23,7 @@ FRAMING_MIN_SCORE = 6.0       # preambles need strong evidence to get a theme at
 FRAMING_MIN_SHARE = 0.6
 HEADING_MIN_SHARE = 0.3       # a heading's main theme must hold this share of its section
 HEADING_SECONDARY_SHARE = 0.2
+HEADING_WEIGHT = 1.0          # weight of a heading's own words in its section profile
 HEADING_MAX_SPAN = 0.5        # a heading over more of the document is a title: no theme
 
 
@@ -84,11 +85,11 @@ def code_themes(sentences, dictionary):
     profile = {}
 
     def section_profile(head):
-        """Theme mass of a section: the heading's words count double."""
+        """Theme mass of a section: its units, sub-sections and the heading's own words."""
         if head not in profile:
             total = defaultdict(float)
             for t, v in _share(raw[head]).items():
-                total[t] += 2 * v
+                total[t] += HEADING_WEIGHT * v
             for child in children[head]:
                 inner = section_profile(child) if child in children else raw[child]
                 weight = max(1, len(children[child])) if child in children else 1
