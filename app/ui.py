@@ -280,3 +280,43 @@ def labels():
 @st.cache_data(max_entries=8, show_spinner=False)
 def _cached_labels(path, mtime, lang_):
     return chartdata.Labels(_open(path, mtime).cursor(), lang_)
+
+
+def highlight(text, simplified, terms, style="background:#FFF3B0;padding:0 1px"):
+    """Escaped text with every occurrence of `terms` marked.
+
+    Terms are found in the Simplified copy, which has the same length as the
+    original, so the same spans are marked in the original script.
+    """
+    text = text or ""
+    simplified = simplified if simplified and len(simplified) == len(text) else text
+    marks = [False] * len(text)
+    for term in {x for x in terms if x}:
+        start = simplified.find(term)
+        while start >= 0:
+            for i in range(start, start + len(term)):
+                marks[i] = True
+            start = simplified.find(term, start + 1)
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marks[j] == marks[i]:
+            j += 1
+        chunk = html.escape(text[i:j])
+        out.append(f'<mark style="{style}">{chunk}</mark>' if marks[i] else chunk)
+        i = j
+    return "".join(out)
+
+
+def sentence_list(frame, lab, terms_col="evidence", limit=200):
+    """Sentences as a readable list: text with matched terms marked, then document and section."""
+    rows = []
+    for r in frame.head(limit).itertuples():
+        terms = [x for x in str(getattr(r, terms_col, "") or "").split("、") if x]
+        doc = f"{lab.region_name.get(r.region_id, r.region_id)} {r.year} 《{r.title}》 #{r.sent_no}"
+        meta = " · ".join(x for x in (doc, r.section or "", "、".join(terms)) if x)
+        rows.append(f'<li style="margin-bottom:8px">{highlight(r.text, r.text_simplified, terms)}'
+                    f'<br><span style="color:#777;font-size:0.85em">{esc(meta)}</span></li>')
+    st.markdown(f'<ol style="padding-left:1.4em">{"".join(rows)}</ol>', unsafe_allow_html=True)
+    if len(frame) > limit:
+        st.caption(f"… {len(frame) - limit}")

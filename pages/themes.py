@@ -1,0 +1,75 @@
+"""主题对比 Theme comparison: shares per region and year, and the sentences behind any figure."""
+import streamlit as st
+
+from app import ui
+from app.ui import tr
+
+ui.page_header("page_themes", "themes_intro")
+flt = ui.filters()
+lab = ui.labels()
+
+bar = ui.chart("theme_share_bar", flt)
+if bar.is_empty:
+    st.info(tr("no_data"))
+    st.stop()
+
+bar_event = ui.show_chart(bar, "theme_share_bar", selectable=True)
+left, right = st.columns(2)
+with left:
+    heat = ui.chart("theme_heatmap", flt)
+    heat_event = ui.show_chart(heat, "theme_heatmap", selectable=True)
+with right:
+    ui.show_chart(ui.chart("theme_radar", flt), "theme_radar")
+
+# Drill-down: a clicked bar or cell sets the region-year and theme below.
+groups = list(bar.meta["categories"].values())
+group_ids = [f"{r}-{y}" for r, y in groups]
+group_label = {f"{r}-{y}": lab.group(r, y) for r, y in groups}
+themes = list(bar.meta["series"].values())
+
+
+def _apply_selection(event, name, group_of, theme_of):
+    """Copy a new chart selection into the drill-down widgets (once per distinct selection)."""
+    points = ui.selected_points(event)
+    if not points:
+        return
+    p = points[0]
+    signature = repr(sorted((k, str(v)) for k, v in p.items()))
+    if st.session_state.get(f"_sel_{name}") == signature:
+        return
+    st.session_state[f"_sel_{name}"] = signature
+    group, theme = group_of(p), theme_of(p)
+    if group:
+        st.session_state["p_g"] = f"{group[0]}-{group[1]}"
+    if theme:
+        st.session_state["p_th"] = theme
+
+
+series_names = [s.name for s in bar.series]
+_apply_selection(
+    bar_event, "bar",
+    lambda p: bar.meta["categories"].get(p.get("x")),
+    lambda p: bar.meta["series"].get(series_names[p["curve_number"]]) if p.get("curve_number") is not None
+    and p["curve_number"] < len(series_names) else None)
+if not heat.is_empty:
+    _apply_selection(heat_event, "heat",
+                     lambda p: heat.meta["series"].get(p.get("y")),
+                     lambda p: heat.meta["categories"].get(p.get("x")))
+
+st.subheader(tr("drill_title"))
+st.caption(tr("drill_hint"))
+c1, c2 = st.columns(2)
+gkey = ui.page_param("g", group_ids)
+tkey = ui.page_param("th", themes)
+c1.selectbox(tr("drill_group"), group_ids, key=gkey, format_func=lambda g: group_label[g])
+c2.selectbox(tr("drill_theme"), themes, key=tkey, format_func=lambda th: lab.theme_name.get(th, th))
+g, th = st.session_state[gkey], st.session_state[tkey]
+ui.set_page_param("g", g)
+ui.set_page_param("th", th)
+region, year = g.rsplit("-", 1)
+rows = ui.query("theme_sentences", theme=th, regions=[region], years=[int(year)], doc_types=flt.doc_types)
+st.markdown(f"**{tr('drill_count', group=group_label[g], theme=lab.theme_name.get(th, th), n=len(rows))}**")
+if rows.empty:
+    st.info(tr("no_data"))
+else:
+    ui.sentence_list(rows, lab)
