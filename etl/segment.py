@@ -22,6 +22,7 @@ DATE_ONLY = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 MAX_NUMBERED_HEADING = 40
 MAX_ENUM_HEADING = 25
 MAX_PLAIN_HEADING = 30
+MIN_PLAIN_HEADING = 4         # shorter lines are scraps (转第 / 条), not headings
 ENUM_LEVEL = 5
 
 
@@ -62,7 +63,7 @@ def _numbered_level(simplified):
 
 def _is_plain_heading(simplified, whole_line):
     """A short line standing alone with no sentence punctuation: a heading."""
-    return (whole_line and len(simplified) <= MAX_PLAIN_HEADING
+    return (whole_line and MIN_PLAIN_HEADING <= len(simplified) <= MAX_PLAIN_HEADING
             and not re.search(r"[。！？；!?;:：]$", simplified)
             and not DATE_ONLY.match(simplified)
             and bool(re.search(r"[\u4e00-\u9fff]", simplified)))

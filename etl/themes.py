@@ -43,6 +43,8 @@ def load_dictionary(path=THEMES_FILE):
         themes.append({k: t.get(k) for k in ("id", "name_zh", "name_en", "color", "definition_zh", "definition_en")})
         for term, weight in (t.get("terms") or {}).items():
             weights[str(term)].append((t["id"], float(weight)))
+    for phrase in data.get("neutral") or []:
+        weights.setdefault(str(phrase), [])
     terms = sorted(weights, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(term) for term in terms))
     import hashlib
