@@ -531,3 +531,29 @@ CHARTS = {
     "facts_bar": build_facts_bar,
     "target_achievement_bar": build_target_achievement,
 }
+
+
+def kwic_rows(frame, term, width=40):
+    """Every occurrence of `term` in the sentences of `frame` as (left, match, right) of the original text.
+
+    Occurrences are found in the Simplified copy (same length as the original),
+    so a Simplified query also finds Traditional text.
+    """
+    rows = []
+    if not term:
+        return pd.DataFrame(rows)
+    for r in frame.itertuples():
+        text, simp = r.text or "", r.text_simplified or ""
+        hay = simp if len(simp) == len(text) else text
+        starts = set()
+        for source in (hay, text):
+            i = source.find(term)
+            while i >= 0:
+                starts.add(i)
+                i = source.find(term, i + 1)
+        for i in sorted(starts):
+            rows.append({"region_id": r.region_id, "year": r.year, "doc_id": r.doc_id, "title": r.title,
+                         "sent_no": r.sent_no, "section": r.section,
+                         "left": text[max(0, i - width):i], "match": text[i:i + len(term)],
+                         "right": text[i + len(term):i + len(term) + width]})
+    return pd.DataFrame(rows)
