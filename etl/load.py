@@ -98,53 +98,95 @@ def content_hash(results, themes):
     return h.hexdigest()
 
 
+class WarehouseWriter:
+    """Writes a warehouse document by document into a temp file, then swaps it in.
+
+    Streaming lets the build insert each document while the workers are
+    still extracting the next ones. Use as a context manager: leaving the
+    block without `finish()` (an error, an interrupt) deletes the temp file
+    and leaves the previous warehouse untouched.
+    """
+
+    BATCH = 32
+
+    def __init__(self, path, regions, doc_types, themes):
+        self.path = Path(path)
+        self.tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+        self.themes = list(themes)
+        self.results, self.pending = [], []
+        self.n_facts = 0
+        self.tmp.unlink(missing_ok=True)
+        self.con = duckdb.connect(str(self.tmp))
+        self.con.execute("begin")
+        self.con.execute(SCHEMA)
+        _insert(self.con, "regions", regions, ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict"])
+        _insert(self.con, "doc_types", doc_types, ["doc_type", "name_zh", "name_en"])
+        _insert(self.con, "themes", [dict(t, theme=t["id"], sort_order=i) for i, t in enumerate(self.themes)],
+                ["theme", "name_zh", "name_en", "color", "definition_zh", "definition_en", "sort_order"])
+
+    def add(self, result):
+        """Queue one document; rows go in by batches (one statement per table)."""
+        self.results.append(result)
+        self.pending.append(result)
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self):
+        con, batch = self.con, self.pending
+        if not batch:
+            return
+        _insert(con, "documents", [r.document for r in batch], TABLE_COLUMNS["documents"])
+        _insert(con, "document_texts", [{"doc_id": r.document["doc_id"], "text": r.text} for r in batch],
+                ["doc_id", "text"])
+        _insert(con, "sentences", [s for r in batch for s in r.sentences], TABLE_COLUMNS["sentences"])
+        _insert(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], TABLE_COLUMNS["sentence_themes"])
+        facts = [dict(f, fact_id=self.n_facts + i) for i, f in enumerate((f for r in batch for f in r.facts), 1)]
+        _insert(con, "facts", facts, TABLE_COLUMNS["facts"])
+        self.n_facts += len(facts)
+        _insert(con, "terms", [{"doc_id": r.document["doc_id"], "term": t, "count": c}
+                               for r in batch for t, c in sorted(r.terms.items())], ["doc_id", "term", "count"])
+        self.pending = []
+
+    def finish(self, info, after_write=None):
+        """Add corpus-wide tables, commit, score (`after_write`), swap in; return row counts."""
+        self.flush()
+        con = self.con
+        _insert(con, "keywords", keyword_rows(self.results), ["doc_id", "rank", "term", "count", "tfidf"])
+        build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                          content_hash=content_hash(self.results, self.themes), n_documents=str(len(self.results)))
+        _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
+        con.execute("commit")
+        con.close()
+        if after_write:
+            extra = after_write(self.tmp) or {}
+            if extra:
+                with duckdb.connect(str(self.tmp)) as con:
+                    con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
+        os.replace(self.tmp, self.path)
+        with duckdb.connect(str(self.path), read_only=True) as con:
+            return {table: con.execute(f"select count(*) from {table}").fetchone()[0]
+                    for table in ("documents", "sentences", "sentence_themes", "facts", "terms")}
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.con.close()
+        except duckdb.Error:
+            pass
+        self.tmp.unlink(missing_ok=True)
+        Path(f"{self.tmp}.wal").unlink(missing_ok=True)
+        return False
+
+
 def write_warehouse(path, regions, doc_types, themes, results, info, after_write=None):
-    """Build the whole warehouse in a temp file and atomically replace `path`.
+    """Build the whole warehouse from finished results and atomically replace `path`.
 
     `after_write(tmp_path)` may return extra build_info rows (e.g. scores);
     it runs on the finished temp file before the swap.
     """
-    path = Path(path)
-    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    results = sorted(results, key=lambda r: r.document["doc_id"])
-    try:
-        con = duckdb.connect(str(tmp))
-        try:
-            con.execute("begin")
-            con.execute(SCHEMA)
-            _insert(con, "regions", regions, ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict"])
-            _insert(con, "doc_types", doc_types, ["doc_type", "name_zh", "name_en"])
-            _insert(con, "themes", [dict(t, theme=t["id"], sort_order=i) for i, t in enumerate(themes)],
-                    ["theme", "name_zh", "name_en", "color", "definition_zh", "definition_en", "sort_order"])
-            _insert(con, "documents", [r.document for r in results], TABLE_COLUMNS["documents"])
-            _insert(con, "document_texts", [{"doc_id": r.document["doc_id"], "text": r.text} for r in results],
-                    ["doc_id", "text"])
-            _insert(con, "sentences", [s for r in results for s in r.sentences], TABLE_COLUMNS["sentences"])
-            _insert(con, "sentence_themes", [t for r in results for t in r.sentence_themes], TABLE_COLUMNS["sentence_themes"])
-            facts = [dict(f, fact_id=i) for i, f in enumerate((f for r in results for f in r.facts), 1)]
-            _insert(con, "facts", facts, TABLE_COLUMNS["facts"])
-            _insert(con, "terms", [{"doc_id": r.document["doc_id"], "term": t, "count": c}
-                                   for r in results for t, c in sorted(r.terms.items())], ["doc_id", "term", "count"])
-            _insert(con, "keywords", keyword_rows(results), ["doc_id", "rank", "term", "count", "tfidf"])
-            build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                              content_hash=content_hash(results, list(themes)), n_documents=str(len(results)))
-            _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
-            con.execute("commit")
-        finally:
-            con.close()
-        if after_write:
-            extra = after_write(tmp) or {}
-            if extra:
-                con = duckdb.connect(str(tmp))
-                try:
-                    con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
-                finally:
-                    con.close()
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
-    with duckdb.connect(str(path), read_only=True) as con:
-        return {table: con.execute(f"select count(*) from {table}").fetchone()[0]
-                for table in ("documents", "sentences", "sentence_themes", "facts", "terms")}
+    with WarehouseWriter(path, regions, doc_types, themes) as writer:
+        for result in sorted(results, key=lambda r: r.document["doc_id"]):
+            writer.add(result)
+        return writer.finish(info, after_write)

@@ -3,7 +3,7 @@
 `extract_document` is a pure function of (file bytes, metadata, theme
 dictionary): it reads, normalises, segments, codes themes, extracts facts
 and counts terms, and returns plain rows. `build` maps it over the manifest
-in a process pool and hands the rows to `load`.
+in a process pool and streams the rows into `load` as they arrive.
 """
 import hashlib
 import multiprocessing
@@ -18,7 +18,7 @@ from etl.errors import DocumentError
 from etl.evaluate import score_rows
 from etl.facts import extract_facts, section_default_kind
 from etl.keywords import count_terms, tokenizer
-from etl.load import write_warehouse
+from etl.load import WarehouseWriter
 from etl.manifest import read_manifest, validate_meta
 from etl.normalize import detect_script, to_simplified
 from etl.read import read_document
@@ -142,30 +142,30 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
         if p.is_file() and p.name not in listed and not p.name.startswith("."):
             failed.append((p.name, "not in the manifest: add it with `python -m etl add` to give it a region and year"))
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
-    results = []
-    if workers > 1 and len(jobs) > 1:
-        warm_up()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            outcomes = pool.map(_extract_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-            results = _collect(outcomes, len(jobs), failed, progress)
-    else:
-        results = _collect(map(_extract_job, jobs), len(jobs), failed, progress)
     dictionary = default_dictionary()
-    counts = write_warehouse(
-        warehouse, regions, load_doc_types(), dictionary.themes, results,
-        {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
-         "inputs_hash": inputs_hash(seeds_dir, manifest)},
-        after_write=score_rows)
-    return BuildReport([r.document["source_file"] for r in results], failed, counts)
+    info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
+            "inputs_hash": inputs_hash(seeds_dir, manifest)}
+    warm_up()
+    with WarehouseWriter(warehouse, regions, load_doc_types(), dictionary.themes) as writer:
+        if workers > 1 and len(jobs) > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                outcomes = pool.map(_extract_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+                loaded = _collect(outcomes, len(jobs), failed, progress, writer)
+        else:
+            loaded = _collect(map(_extract_job, jobs), len(jobs), failed, progress, writer)
+        counts = writer.finish(info, after_write=score_rows)
+    return BuildReport(loaded, failed, counts)
 
 
-def _collect(outcomes, total, failed, progress):
-    results = []
+def _collect(outcomes, total, failed, progress, writer):
+    """Load each result as it arrives, so loading overlaps extraction."""
+    loaded = []
     for i, (name, result, error) in enumerate(outcomes, 1):
         if error:
             failed.append((name, error))
         else:
-            results.append(result)
+            writer.add(result)
+            loaded.append(result.document["source_file"])
         if progress:
             progress(i, total, name, result, error)
-    return results
+    return loaded
