@@ -74,6 +74,12 @@ class Labels:
         return [th for th in self.theme_order if not filters.themes or th in filters.themes]
 
 
+def _mix_white(color, amount):
+    """Lighten a #RRGGBB colour towards white by amount (0-1)."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02X}" for c in rgb)
+
+
 def _join(items, lang):
     return (", " if lang == "en" else "、").join(str(i) for i in items)
 
@@ -215,7 +221,9 @@ def build_theme_radar(con, filters, lang="zh"):
     # Region colour, lighter for earlier years of the same region.
     series = []
     for i, (r, y) in enumerate(groups):
-        series.append(Series(labels.group(r, y), matrix[i], labels.region_color.get(r)))
+        years_of_region = [yy for rr, yy in groups if rr == r]
+        lighten = 0.55 * (len(years_of_region) - 1 - years_of_region.index(y)) / max(1, len(years_of_region) - 1)
+        series.append(Series(labels.group(r, y), matrix[i], _mix_white(labels.region_color.get(r), lighten)))
     spec = ChartSpec("radar", title, cats, series, subtitle=sub, y_title=y_title, value_format=fmt,
                      source=source_line(con, labels, lang, **filters.doc_args), notes=notes, key="theme_radar")
     spec.meta = {"series": {s.name: g for s, g in zip(series, groups)}, "categories": dict(zip(cats, themes))}

@@ -85,11 +85,12 @@ def figure(spec: ChartSpec) -> go.Figure:
                         colorbar=dict(tickformat=axis_fmt, title=dict(text=spec.y_title if spec.value_format != "percent" else "")),
                         hovertemplate=f"%{{y}} · %{{x}}<br>%{{z:{hover_fmt}}}<extra></extra>", xgap=2, ygap=2)
         fig.update_yaxes(autorange="reversed", type="category", automargin=True)
-        fig.update_xaxes(type="category", side="top", tickangle=0 if len(cats) <= 6 else -35)
+        fig.update_xaxes(type="category", automargin=True)
         if spec.column_colors:
-            # Colour each theme label with its theme colour.
-            fig.update_xaxes(ticktext=[f'<span style="color:{c}">■</span> {n}' for n, c in zip(cats, spec.column_colors)],
-                             tickvals=cats)
+            # A strip of theme colours above the cells ties each column to its theme.
+            for name, color in zip(cats, spec.column_colors):
+                fig.add_shape(type="rect", xref="x", yref="paper", x0=cats.index(name) - 0.45,
+                              x1=cats.index(name) + 0.45, y0=1.01, y1=1.04, fillcolor=color, line_width=0)
         height = max(360, 48 * len(rows) + 260)
     else:
         raise ValueError(f"unknown chart kind {spec.kind!r}")
@@ -98,7 +99,7 @@ def figure(spec: ChartSpec) -> go.Figure:
         title += f"<br><span style='font-size:12px;color:#555'>{_wrap(spec.subtitle, 90)}</span>"
     bottom = 60
     if spec.source:
-        src = _wrap(spec.source, 110)
+        src = _wrap(spec.source, 95)
         bottom = 70 + 14 * src.count("<br>")
         fig.add_annotation(text=f"<span style='font-size:10px;color:#777'>{src}</span>", xref="paper", yref="paper",
                            x=0, y=0, yshift=-bottom + 8, xanchor="left", yanchor="top", showarrow=False, align="left")
@@ -107,14 +108,14 @@ def figure(spec: ChartSpec) -> go.Figure:
         title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
         font=dict(family=FONT_FAMILY, size=13),
         height=height + bottom - 60,
-        margin=dict(l=10, r=10, t=95, b=bottom),
+        margin=dict(l=70, r=20, t=100, b=bottom),
         legend=dict(font=dict(size=12), tracegroupgap=2),
         paper_bgcolor="white", plot_bgcolor="white",
         hoverlabel=dict(font_family=FONT_FAMILY),
     )
     if spec.kind in ("bar", "stacked_bar", "line"):
-        fig.update_xaxes(gridcolor="#eee", linecolor="#ccc")
-        fig.update_yaxes(gridcolor="#eee", linecolor="#ccc")
+        fig.update_xaxes(gridcolor="#eee", linecolor="#ccc", automargin=True)
+        fig.update_yaxes(gridcolor="#eee", linecolor="#ccc", automargin=True)
     return fig
 
 

@@ -320,3 +320,16 @@ def sentence_list(frame, lab, terms_col="evidence", limit=200):
     st.markdown(f'<ol style="padding-left:1.4em">{"".join(rows)}</ol>', unsafe_allow_html=True)
     if len(frame) > limit:
         st.caption(f"… {len(frame) - limit}")
+
+
+def require_shell():
+    """Make a page that was opened by its address run inside dashboard.py.
+
+    While no session has called st.navigation yet, Streamlit treats pages/ as
+    a v1 multipage folder and runs a page file alone (no sidebar, no filters).
+    Switching that mode off and rerunning lets dashboard.py pick the page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

@@ -5,6 +5,7 @@ import streamlit as st
 from app import ui
 from app.ui import esc, theme_chip, tr
 
+ui.require_shell()
 ui.page_header("page_documents", "documents_intro")
 flt = ui.filters()
 lab = ui.labels()

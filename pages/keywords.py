@@ -5,6 +5,7 @@ from app import ui
 from app.chartdata import KEYNESS_ALPHA0, kwic_rows
 from app.ui import esc, tr
 
+ui.require_shell()
 ui.page_header("page_keywords", "keywords_intro")
 flt = ui.filters()
 lab = ui.labels()

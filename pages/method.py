@@ -5,6 +5,7 @@ from app import ui
 from app.chartdata import KEYNESS_ALPHA0
 from app.ui import esc, tr
 
+ui.require_shell()
 ui.page_header("page_method", "method_intro")
 lang = ui.lang()
 en = lang == "en"

@@ -7,6 +7,7 @@ import streamlit as st
 from app import ui
 from app.ui import esc, tr
 
+ui.require_shell()
 ui.page_header("page_overview", "overview_intro")
 lang = ui.lang()
 en = lang == "en"
@@ -18,7 +19,7 @@ if not c["documents"]:
     st.info(tr("no_documents"))
 else:
     cols = st.columns(6)
-    years = f"{c['first_year']}–{c['last_year']}" if c["first_year"] != c["last_year"] else str(c["first_year"])
+    years = f"{c['first_year']}–{str(c['last_year'])[2:]}" if c["first_year"] != c["last_year"] else str(c["first_year"])
     for col, label, value in zip(cols, ("card_documents", "card_regions", "card_years", "card_sentences",
                                         "card_facts", "card_chars"),
                                  (c["documents"], c["regions"], years, f"{c['sentences']:,}", c["facts"],

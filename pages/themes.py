@@ -4,6 +4,7 @@ import streamlit as st
 from app import ui
 from app.ui import tr
 
+ui.require_shell()
 ui.page_header("page_themes", "themes_intro")
 flt = ui.filters()
 lab = ui.labels()
@@ -14,12 +15,9 @@ if bar.is_empty:
     st.stop()
 
 bar_event = ui.show_chart(bar, "theme_share_bar", selectable=True)
-left, right = st.columns(2)
-with left:
-    heat = ui.chart("theme_heatmap", flt)
-    heat_event = ui.show_chart(heat, "theme_heatmap", selectable=True)
-with right:
-    ui.show_chart(ui.chart("theme_radar", flt), "theme_radar")
+heat = ui.chart("theme_heatmap", flt)
+heat_event = ui.show_chart(heat, "theme_heatmap", selectable=True)
+ui.show_chart(ui.chart("theme_radar", flt), "theme_radar")
 
 # Drill-down: a clicked bar or cell sets the region-year and theme below.
 groups = list(bar.meta["categories"].values())

@@ -4,6 +4,7 @@ import streamlit as st
 from app import ui
 from app.ui import tr
 
+ui.require_shell()
 ui.page_header("page_trends", "trends_intro")
 flt = ui.filters()
 lab = ui.labels()
