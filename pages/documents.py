@@ -33,13 +33,17 @@ meta = ui.query("document", doc_id=doc_id).iloc[0]
 published = meta["published"]
 published = "—" if pd.isna(published) else str(pd.Timestamp(published).date())
 year = f"{meta['year']}{tr('meta_year_inferred') if meta['year_inferred'] else ''}"
-m = st.columns(6)
-m[0].metric(tr("meta_region"), lab.region_name.get(meta["region_id"], meta["region_id"]))
-m[1].metric(tr("meta_year"), year)
-m[2].metric(tr("meta_type"), lab.doc_type_name.get(meta["doc_type"], meta["doc_type"]))
-m[3].metric(tr("meta_published"), published)
-m[4].metric(tr("meta_script"), tr("script_traditional") if meta["script"] == "traditional" else tr("script_simplified_name"))
-m[5].metric(tr("meta_size"), f"{int(meta['n_chars']):,} {tr('chars_unit')}")
+facts_meta = [
+    (tr("meta_region"), lab.region_name.get(meta["region_id"], meta["region_id"])),
+    (tr("meta_year"), year),
+    (tr("meta_type"), lab.doc_type_name.get(meta["doc_type"], meta["doc_type"])),
+    (tr("meta_published"), published),
+    (tr("meta_script"), tr("script_traditional") if meta["script"] == "traditional" else tr("script_simplified_name")),
+    (tr("meta_size"), f"{int(meta['n_chars']):,} {tr('chars_unit')} · {int(meta['n_sentences'])} {tr('sentences_unit')}"),
+]
+st.markdown("".join(
+    f'<span style="display:inline-block;margin:0 18px 6px 0"><span style="color:#888;font-size:0.85em">{esc(k)}</span>'
+    f'<br><b style="font-size:1.1em">{esc(v)}</b></span>' for k, v in facts_meta), unsafe_allow_html=True)
 st.markdown(f"**{tr('meta_title')}**：{esc(meta['title'])} · {tr('meta_source')}：`{esc(meta['source_file'])}`",
             unsafe_allow_html=True)
 
