@@ -1,0 +1,184 @@
+"""Every dashboard page under Streamlit's AppTest, default and filtered, on the seed warehouse."""
+import shutil
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+DASHBOARD = str(ROOT / "dashboard.py")
+PAGES = ["overview", "themes", "trends", "targets", "keywords", "documents", "method"]
+
+
+@pytest.fixture
+def warehouse(built_warehouse, monkeypatch):
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
+    return built_warehouse
+
+
+def run(page="overview", **params):
+    """Run the dashboard on `page` with URL parameters, failing on any exception."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at):
+    """All visible text of markdown, captions, info boxes, titles and metrics."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(out)
+
+
+def sql(path, query):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_in_both_languages(warehouse, page):
+    zh = run(page)
+    assert zh.title[0].value
+    en = run(page, lang="en")
+    assert en.title[0].value != zh.title[0].value
+    assert en.sidebar.radio[0].value == "en"
+    assert "Filters" in texts(en)
+
+
+def test_overview_coverage_cards_and_emphasis(warehouse):
+    at = run()
+    body = texts(at)
+    for name in ("滨海·大港", "青岛·大港", "象山·丹西"):
+        assert name in body
+    assert "大连 暂无文档" in body
+    coverage = at.dataframe[0].value
+    assert "大连" in list(coverage.index)
+    assert "工作要点" in coverage.loc["滨海·大港", "2013"]
+    # Xiangshan's top theme by sentence share, computed independently.
+    (name, share), = sql(warehouse, """
+        select t.name_zh, count(*) * 1.0 / sum(count(*)) over ()
+        from sentences s join documents d using (doc_id) join themes t on t.theme = s.main_theme
+        where d.region_id = 'xiangshan' and not s.is_heading
+        group by t.name_zh order by 2 desc limit 1""")
+    card = next(m.value for m in at.markdown if "象山·丹西" in m.value)
+    assert name in card and f"{share:.0%}" in card
+    assert [m.value for m in at.metric][:2] == ["5", "3"]
+
+
+def test_overview_filtered_by_url(warehouse):
+    at = run(r="xiangshan", y="2023")
+    assert [m.value for m in at.metric][:2] == ["1", "1"]
+    assert at.sidebar.multiselect[0].value == ["xiangshan"]
+    assert at.query_params.get("r") == "xiangshan"
+
+
+def test_themes_drilldown_lists_the_sentences(warehouse):
+    at = run("themes", g="xiangshan-2023", th="economy")
+    (n,), = sql(warehouse, """select count(*) from sentences s join documents d using (doc_id)
+        where d.region_id = 'xiangshan' and d.year = 2023 and not s.is_heading and s.main_theme = 'economy'""")
+    body = texts(at)
+    assert f"象山·丹西 2023 · 经济发展：{n} 句" in body
+    assert "16.1亿元" in body and "<mark" in body  # matched terms are marked
+    # Choosing another theme lists other sentences and updates the address.
+    at.selectbox(key="p_th").set_value("party").run()
+    assert "象山·丹西 2023 · 党的建设" in texts(at)
+    assert at.query_params.get("th") == "party"
+
+
+def test_themes_filters_measure_and_english(warehouse):
+    at = run("themes", lang="en", m="chars", v="count", r="binhai")
+    body = texts(at)
+    assert "Theme comparison" in body
+    assert at.selectbox(key="p_th").format_func("economy") == "Economy"
+    assert at.query_params.get("m") == "chars" and at.query_params.get("v") == "count"
+
+
+def test_sidebar_change_goes_to_url_and_reset_clears(warehouse):
+    at = run("themes")
+    at.sidebar.radio(key="f_measure").set_value("chars").run()
+    assert at.query_params.get("m") == "chars"
+    at.sidebar.multiselect(key="f_regions").set_value(["qingdao"]).run()
+    assert at.query_params.get("r") == "qingdao"
+    at.sidebar.button(key="reset_filters").click().run()
+    assert at.sidebar.multiselect(key="f_regions").value == []
+    assert "r" not in at.query_params and "m" not in at.query_params
+
+
+def test_trends_binhai_by_default_and_one_year_region(warehouse):
+    at = run("trends")
+    assert at.selectbox(key="p_region").value == "binhai"
+    assert "2013" in texts(at) or at.dataframe
+    terms = at.dataframe[0].value
+    assert {"2013", "2023"} <= set(terms.columns)
+    at = run("trends", region="qingdao")
+    assert "青岛·大港 只有一个年份" in texts(at)
+
+
+def test_targets_show_the_known_fact(warehouse):
+    at = run("targets", r="xiangshan", unit="元")
+    table = at.dataframe[0].value
+    row = table[table["原文"] == "16.1亿元"].iloc[0]
+    assert row["指标"] == "规上工业产值" and row["类别"] == "成效"
+    assert "16.1亿元" in row["来源句"]
+    assert "没有同时具有目标和成效的指标" in texts(at)
+    at = run("targets", r="dalian")
+    assert "当前筛选条件下没有数据" in texts(at)
+
+
+def test_keywords_keyness_and_kwic(warehouse):
+    at = run("keywords", a="xiangshan", q="网格")
+    (n_sent,), = sql(warehouse, "select count(*) from sentences where contains(text_simplified, '网格')")
+    assert f"在 {n_sent} 句中" in texts(at)
+    table = at.dataframe[0].value
+    assert "丹西" in list(table["匹配词"].head(10))
+    at = run("keywords", q="不存在的词")
+    assert "没有找到" in texts(at)
+
+
+def test_documents_reader_escapes_and_marks_facts(warehouse):
+    at = run("documents", doc="004_450e182e794b4c39")
+    body = texts(at)
+    assert "丹西街道2023年上半年工作总结和下半年工作思路" in body
+    assert ">16.1亿元</mark>" in body
+    at = run("documents", doc="000_2f0f695204b7557d", script="simplified")
+    assert "经济发展" in texts(at)
+    at = run("documents", doc="000_2f0f695204b7557d")
+    assert "經濟發展" in texts(at)
+
+
+def test_method_build_info_and_scores(warehouse):
+    at = run("method")
+    body = texts(at)
+    (content_hash,), = sql(warehouse, "select value from build_info where key = 'content_hash'")
+    assert content_hash in body
+    assert "党的建设" in body and "Monroe" in body
+    assert any("facts_f1" in list(df.value.iloc[:, 0]) for df in at.dataframe)
+
+
+def test_method_says_when_scores_are_absent(built_warehouse, tmp_path, monkeypatch):
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("delete from build_info where key like 'score_%'")
+    con.close()
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(copy))
+    at = run("method")
+    assert "本次构建没有抽取评分" in texts(at)
+
+
+def test_missing_warehouse_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+    assert not at.exception
+    assert "python -m etl build" in at.error[0].value
