@@ -18,8 +18,8 @@ c = ui.query("counts", **flt.doc_args)
 if not c["documents"]:
     st.info(tr("no_documents"))
 else:
-    cols = st.columns(6)
-    years = f"{c['first_year']}–{str(c['last_year'])[2:]}" if c["first_year"] != c["last_year"] else str(c["first_year"])
+    cols = st.columns([1, 1, 1.7, 1.1, 1.1, 1.3])
+    years = f"{c['first_year']}–{c['last_year']}" if c["first_year"] != c["last_year"] else str(c["first_year"])
     for col, label, value in zip(cols, ("card_documents", "card_regions", "card_years", "card_sentences",
                                         "card_facts", "card_chars"),
                                  (c["documents"], c["regions"], years, f"{c['sentences']:,}", c["facts"],

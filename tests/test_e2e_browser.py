@@ -1,0 +1,108 @@
+"""The dashboard in a real browser: every page, charts drawn, filters in the URL, English, no exceptions.
+
+One Streamlit server and one Chromium for the whole test (see e2e_helpers).
+Screenshots go to a temporary folder (or $JIEDAO_SCREENSHOTS) for a human look.
+"""
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from e2e_helpers import assert_no_exception, browser, page, streamlit_url, wait_for_app  # noqa: F401
+
+PAGES = [  # url path ("" is the default Overview page), a text that must appear, whether it draws Plotly charts
+    ("", "文档覆盖", True),
+    ("themes", "查看句子", True),
+    ("trends", "上升与下降的词语", True),
+    ("targets", "同单位、同主题比较", True),
+    ("keywords", "关键词上下文检索", True),
+    ("documents", "章节目录", False),
+    ("method", "主题词典", False),
+]
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    folder = os.environ.get("JIEDAO_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def query(url):
+    return {k: v[0] for k, v in parse_qs(urlparse(url).query).items()}
+
+
+def open_page(pg, base, path, expect, charts):
+    pg.goto(f"{base}/{path}")
+    wait_for_app(pg)
+    pg.get_by_text(expect, exact=False).first.wait_for(timeout=30000)
+    if charts:
+        pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    assert_no_exception(pg)
+
+
+def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
+    pg = page
+    # Tall viewport: Streamlit scrolls inside its own container, so full-page shots need the height.
+    pg.set_viewport_size({"width": 1400, "height": 2400})
+    for path, expect, charts in PAGES:
+        open_page(pg, streamlit_url, path, expect, charts)
+        pg.wait_for_timeout(500)
+        pg.screenshot(path=str(shots / f"{path or 'overview'}.png"))
+    assert len(list(shots.glob("*.png"))) == len(PAGES)
+
+    # The sidebar navigation goes to the Theme comparison page inside the shell.
+    open_page(pg, streamlit_url, "", "文档覆盖", True)
+    pg.locator('[data-testid="stSidebarNav"]').get_by_text("主题对比").click()
+    pg.wait_for_url("**/themes**")
+    wait_for_app(pg)
+    pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    assert pg.locator(".js-plotly-plot").count() >= 3
+
+    # A filter change is written to the address; the link reopens the same view.
+    before = query(pg.url)
+    pg.locator('[data-testid="stSidebar"]').get_by_text("按字数").click()
+    pg.wait_for_function("() => location.search.includes('m=chars')", timeout=20000)
+    wait_for_app(pg)
+    assert query(pg.url) != before and query(pg.url)["m"] == "chars"
+    pg.get_by_text("各地区各年份的主题占比（按字数）").first.wait_for(timeout=20000)
+    link = pg.url
+    pg.goto(link)
+    wait_for_app(pg)
+    pg.get_by_text("各地区各年份的主题占比（按字数）").first.wait_for(timeout=20000)
+    assert_no_exception(pg)
+
+    # Clicking a bar (the tallest: not the default Binhai 2013 / Party building) lists its sentences.
+    before = query(pg.url)
+    boxes = [b for b in (p.bounding_box() for p in pg.locator(".js-plotly-plot").first.locator("g.point path").all()) if b]
+    tallest = max(boxes, key=lambda b: b["height"])
+    pg.mouse.click(tallest["x"] + tallest["width"] / 2, tallest["y"] + tallest["height"] / 2)
+    pg.wait_for_function(
+        "([g, th]) => { const q = new URLSearchParams(location.search); return q.get('g') !== g || q.get('th') !== th; }",
+        arg=[before.get("g"), before.get("th")], timeout=20000)
+    wait_for_app(pg)
+    after = query(pg.url)
+    assert (after["g"], after["th"]) != (before.get("g"), before.get("th"))
+    assert_no_exception(pg)
+
+    # English everywhere after the switch.
+    pg.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    pg.get_by_text("Theme comparison").first.wait_for(timeout=20000)
+    pg.get_by_text("Filters").first.wait_for(timeout=20000)
+    pg.wait_for_function("() => location.search.includes('lang=en')", timeout=20000)
+    wait_for_app(pg)
+    assert pg.get_by_text("Theme shares by region and year (characters)").count() >= 1
+    pg.screenshot(path=str(shots / "themes_en.png"))
+    assert_no_exception(pg)
+
+    # A shared deep link with filters: Xiangshan's targets show the known fact.
+    pg.goto(f"{streamlit_url}/targets?r=xiangshan&unit=%E5%85%83")
+    wait_for_app(pg)
+    pg.get_by_text("同单位、同主题比较").first.wait_for(timeout=30000)
+    pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+    assert "16.1亿元" in pg.locator(".js-plotly-plot").first.inner_text() or \
+        pg.get_by_text("16.1亿元").count() >= 1
+    assert_no_exception(pg)
