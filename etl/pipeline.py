@@ -3,7 +3,9 @@
 `extract_document` is a pure function of (file bytes, metadata, theme
 dictionary): it reads, normalises, segments, codes themes, extracts facts
 and counts terms, and returns plain rows. `build` maps it over the manifest
-in a process pool and streams the rows into `load` as they arrive.
+in a process pool and streams the rows into `load` as they arrive. Results
+are cached per document (`etl.cache`), so a rebuild after adding one document
+extracts only that one and assembles the rest from the cache.
 """
 import hashlib
 import multiprocessing
@@ -12,7 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etl import PIPELINE_VERSION
+from etl import PIPELINE_VERSION, cache
 from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.evaluate import score_rows
@@ -100,11 +102,11 @@ def _extract_job(args):
         return meta.source_file, None, f"unexpected error: {type(exc).__name__}: {exc}"
 
 
-def inputs_hash(seeds_dir=SEEDS_DIR, manifest=MANIFEST):
+def inputs_hash(seeds_dir=SEEDS_DIR, manifest=MANIFEST, regions_file=None):
     """Hash of everything a build reads, the ETL code included: decides whether a warehouse is stale."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
     etl_dir = Path(__file__).parent
-    for p in [Path(manifest), REGIONS_FILE, THEMES_FILE, *sorted(etl_dir.glob("dict/*.txt")), *sorted(etl_dir.glob("*.py"))]:
+    for p in [Path(manifest), Path(regions_file or REGIONS_FILE), THEMES_FILE, *sorted(etl_dir.glob("dict/*.txt")), *sorted(etl_dir.glob("*.py"))]:
         if p.exists():
             h.update(p.name.encode() + p.read_bytes())
     for name in sorted(read_manifest(manifest)):
@@ -119,14 +121,17 @@ class BuildReport:
     loaded: list
     failed: list          # (source_file, reason)
     counts: dict
+    cached: int = 0       # documents assembled from the extraction cache
 
 
-def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=None, progress=None):
-    """Extract every manifest document and atomically replace the warehouse."""
+def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=None, progress=None,
+          regions_file=None, cache_dir=None, use_cache=True):
+    """Extract every manifest document (or take it from the cache) and atomically replace the warehouse."""
     seeds_dir = Path(seeds_dir)
+    regions_file = Path(regions_file or REGIONS_FILE)
     metas = read_manifest(manifest)
-    regions = load_regions()
-    doc_types = {d["doc_type"] for d in load_doc_types()}
+    regions = load_regions(regions_file)
+    doc_types = {d["doc_type"] for d in load_doc_types(regions_file)}
     region_ids = {r["region_id"] for r in regions}
     jobs, failed = [], []
     for name, meta in metas.items():
@@ -141,31 +146,45 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
     for p in sorted(seeds_dir.iterdir()):
         if p.is_file() and p.name not in listed and not p.name.startswith("."):
             failed.append((p.name, "not in the manifest: add it with `python -m etl add` to give it a region and year"))
-    workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     dictionary = default_dictionary()
-    info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
-            "inputs_hash": inputs_hash(seeds_dir, manifest)}
-    warm_up()
-    with WarehouseWriter(warehouse, regions, load_doc_types(), dictionary.themes) as writer:
-        if workers > 1 and len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                outcomes = pool.map(_extract_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-                loaded = _collect(outcomes, len(jobs), failed, progress, writer)
+    hits, misses, keys = [], [], {}
+    for path, meta in jobs:
+        key = cache.cache_key(path.read_bytes(), meta, dictionary.version) if use_cache else None
+        result = cache.load(key, cache_dir) if use_cache else None
+        if result is not None:
+            hits.append((meta.source_file, result, None))
         else:
-            loaded = _collect(map(_extract_job, jobs), len(jobs), failed, progress, writer)
+            keys[meta.source_file] = key
+            misses.append((path, meta))
+    workers = workers or min(len(misses), os.cpu_count() or 1) or 1
+    info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
+            "inputs_hash": inputs_hash(seeds_dir, manifest, regions_file)}
+    if misses:
+        warm_up()
+    store = (lambda name, result: cache.store(keys[name], result, cache_dir)) if use_cache else None
+    with WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes) as writer:
+        loaded = _collect(iter(hits), len(jobs), failed, progress, writer)
+        if workers > 1 and len(misses) > 1:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                outcomes = pool.map(_extract_job, misses, chunksize=max(1, len(misses) // (workers * 8)))
+                loaded += _collect(outcomes, len(jobs), failed, progress, writer, store, start=len(hits))
+        else:
+            loaded += _collect(map(_extract_job, misses), len(jobs), failed, progress, writer, store, start=len(hits))
         counts = writer.finish(info, after_write=score_rows)
-    return BuildReport(loaded, failed, counts)
+    return BuildReport(loaded, failed, counts, cached=len(hits))
 
 
-def _collect(outcomes, total, failed, progress, writer):
-    """Load each result as it arrives, so loading overlaps extraction."""
+def _collect(outcomes, total, failed, progress, writer, store=None, start=0):
+    """Load each result as it arrives, so loading overlaps extraction; cache fresh results."""
     loaded = []
-    for i, (name, result, error) in enumerate(outcomes, 1):
+    for i, (name, result, error) in enumerate(outcomes, start + 1):
         if error:
             failed.append((name, error))
         else:
             writer.add(result)
             loaded.append(result.document["source_file"])
+            if store:
+                store(name, result)
         if progress:
             progress(i, total, name, result, error)
     return loaded

@@ -3,9 +3,12 @@
 Decodes UTF-8 (with or without BOM), GB18030 and Big5, normalises line
 endings, and strips the page furniture of scraped government web pages
 (breadcrumbs, date/source/font-size lines, QR prompts, trailing link lists)
-while keeping a publication date found there.
+while keeping a publication date found there. Also reads .docx (paragraphs
+and tables in document order), .pdf with a text layer and .html pages saved
+from government sites (main text only). Every failure is a DocumentError.
 """
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -143,16 +146,222 @@ def read_text_file(path):
     return RawDocument(Path(path).name, text, enc, published)
 
 
-READERS = {".txt": read_text_file}
+def _check_not_empty(path):
+    if not Path(path).read_bytes().strip():
+        raise DocumentError(Path(path).name, "empty file")
+
+
+def _docx_blocks(document):
+    """Paragraphs and table rows in body order (python-docx lists them separately)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            yield Paragraph(child, document).text
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells = []
+                for cell in row.cells:
+                    text = cell.text.strip()
+                    if text and (not cells or cells[-1] != text):  # merged cells repeat their text
+                        cells.append(text)
+                yield "\t".join(cells)
+
+
+def read_docx_file(path):
+    """A Word document: its paragraphs and tables, one table row per line."""
+    import docx
+    name = Path(path).name
+    _check_not_empty(path)
+    try:
+        document = docx.Document(str(path))
+        text = "\n".join(_docx_blocks(document))
+        title = (document.core_properties.title or "").strip()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise DocumentError(name, f"corrupt or unreadable docx ({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many types for broken files
+        raise DocumentError(name, f"corrupt or unreadable docx ({type(exc).__name__})") from None
+    text, published = clean_text(text, name)
+    return RawDocument(name, text, "docx", published, {"title": title} if title else {})
+
+
+SENTENCE_END = re.compile(r"[。！？；：!?;:）)]$")
+
+
+def _reflow(lines):
+    """Join lines a PDF wrapped at the page margin; keep real line breaks.
+
+    A line that is nearly as long as the longest line on its page and does
+    not end a sentence was wrapped by the layout, not by the author.
+    """
+    body = [ln.rstrip() for ln in lines]
+    width = max((len(ln.strip()) for ln in body), default=0)
+    out = []
+    joining = False
+    for ln in body:
+        s = ln.strip()
+        if joining and out and s:
+            out[-1] += s
+        else:
+            out.append(ln)
+        joining = bool(s) and width >= 15 and len(s) >= 0.85 * width and not SENTENCE_END.search(s)
+    return out
+
+
+def read_pdf_file(path):
+    """A PDF with a text layer; a scanned PDF (images only) is refused."""
+    import pdfplumber
+    name = Path(path).name
+    _check_not_empty(path)
+    pages = []
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            meta_title = str((pdf.metadata or {}).get("Title") or "").strip()
+            for page in pdf.pages:
+                pages.append("\n".join(_reflow((page.extract_text() or "").split("\n"))))
+    except DocumentError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
+        raise DocumentError(name, f"corrupt or unreadable pdf ({type(exc).__name__})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise DocumentError(name, "no text layer; OCR is not supported")
+    text, published = clean_text(text, name)
+    return RawDocument(name, text, "pdf", published, {"title": meta_title} if meta_title else {})
+
+
+HTML_FURNITURE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+                       "select", "button", "input", "svg", "template")
+HTML_FURNITURE_ATTR = re.compile(
+    r"(?:^|[-_ ])(?:nav|navbar|menu|footer|foot|header|breadcrumb|crumb|share|sidebar|links?|"
+    r"friend-?links?|copyright|toolbar|search|position|location|banner|qr|ewm)(?:$|[-_ \d])", re.I)
+HTML_META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "og:release_date",
+                  "datepublished", "publish_date", "dc.date", "dc.date.issued")
+HTML_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section", "article")
+MIN_MAIN_HANZI = 20
+ISO_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+
+def _html_charset(data):
+    m = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([A-Za-z0-9_-]+)", data[:4096], re.I)
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def _decode_html(data, name):
+    charset = _html_charset(data)
+    if charset and charset not in ("utf-8", "utf8"):
+        enc = {"gb2312": "gb18030", "gbk": "gb18030"}.get(charset, charset)
+        try:
+            return data.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(data, name)
+
+
+def _meta_date(soup):
+    for tag in soup.find_all("meta"):
+        key = (tag.get("name") or tag.get("property") or tag.get("itemprop") or "").strip().lower()
+        if key in HTML_META_DATE:
+            m = ISO_DATE.search(tag.get("content") or "")
+            if m:
+                y, mo, d = (int(g) for g in m.groups())
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def _block_text(node):
+    """Text of a node with block elements on their own lines."""
+    from bs4 import NavigableString
+    parts = []
+    for el in node.descendants:
+        if isinstance(el, NavigableString):
+            if el.parent.name not in ("script", "style"):
+                parts.append(str(el))
+        elif el.name in HTML_BLOCKS:
+            parts.append("\n")
+        elif el.name in ("td", "th"):
+            parts.append(" ")
+    lines = (re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in "".join(parts).split("\n"))
+    return "\n".join(ln for ln in lines if ln)
+
+
+def _main_node(soup):
+    """The element holding the article: most Chinese in its own paragraphs.
+
+    Government pages put the body in a div full of <p>; navigation and link
+    lists are short anchors. Each text run votes for its nearest block parent,
+    anchor text counts for nothing, and the parent with the most votes wins.
+    """
+    votes = {}
+    for string in soup.find_all(string=True):
+        parent = string.parent
+        if parent is None or parent.name in ("script", "style", "title", "[document]"):
+            continue
+        if string.find_parent("a") is not None:
+            continue
+        n = len(CJK.findall(string))
+        if not n:
+            continue
+        block = parent if parent.name not in ("p", "span", "font", "strong", "b", "em", "i", "u") else parent.parent
+        while block is not None and block.name in ("p", "span", "font", "strong", "b", "em", "i", "u", "center"):
+            block = block.parent
+        if block is None:
+            continue
+        votes[id(block)] = (votes.get(id(block), (0, block))[0] + n, block)
+    if not votes:
+        return None, 0
+    n, node = max(votes.values(), key=lambda v: v[0])
+    return node, n
+
+
+def read_html_file(path):
+    """A saved government web page: its title, main text and publication date."""
+    from bs4 import BeautifulSoup
+    name = Path(path).name
+    data = Path(path).read_bytes()
+    markup, enc = _decode_html(data, name)
+    try:
+        soup = BeautifulSoup(markup, "lxml")
+    except Exception as exc:  # noqa: BLE001 - the parser is lenient; anything it raises means unreadable
+        raise DocumentError(name, f"unreadable html ({type(exc).__name__})") from None
+    published = _meta_date(soup) or strip_page_furniture(soup.get_text("\n"))[1]
+    page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup.find_all(HTML_FURNITURE_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body"):
+            continue
+        attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+        if attrs.strip() and HTML_FURNITURE_ATTR.search(attrs):
+            tag.decompose()
+    h1 = soup.find("h1")
+    title = h1.get_text(" ", strip=True) if h1 else re.split(r"\s*[_|—–-]\s*", page_title)[0]
+    node, hanzi = _main_node(soup)
+    if node is None or hanzi < MIN_MAIN_HANZI:
+        raise DocumentError(name, "no main text found in the html page (only scripts, navigation or links)")
+    body = _block_text(node)
+    if title and title not in body[:200]:
+        body = f"{title}\n{body}"
+    text, page_date = clean_text(body, name)
+    return RawDocument(name, text, enc, published or page_date, {"title": title} if title else {})
+
+
+READERS = {".txt": read_text_file, ".docx": read_docx_file, ".pdf": read_pdf_file,
+           ".html": read_html_file, ".htm": read_html_file}
 
 
 def read_document(path):
     """Read any supported file into a RawDocument, or raise DocumentError."""
     path = Path(path)
     name = path.name
+    if "/" in name or "\\" in name or name in ("", ".", ".."):
+        raise DocumentError(name, "file name must not contain path separators")
     if not path.is_file():
         raise DocumentError(name, "file not found")
     size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(name, "empty file")
     if size > MAX_BYTES:
         raise DocumentError(name, f"file too large: {size} bytes (limit {MAX_BYTES})")
     reader = READERS.get(path.suffix.lower())

@@ -1,0 +1,70 @@
+"""Per-document extraction cache: adding one document re-extracts only that one.
+
+A DocResult depends on the file's bytes, its name (the doc_id), its manifest
+row, the theme dictionary and the extraction code. The key hashes all of
+them, so a change to any stage's code, the dictionaries or the metadata is a
+miss, never a stale hit. Entries are pickles written to a temp file and
+renamed, so a killed build leaves no half entry; an unreadable entry is a miss.
+"""
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import asdict
+from functools import lru_cache
+from pathlib import Path
+
+from etl import PIPELINE_VERSION
+from etl.config import ROOT
+
+CACHE_DIR = Path(os.environ.get("JIEDAO_CACHE", ROOT / ".cache" / "extract"))
+CODE_FILES = ("read.py", "normalize.py", "segment.py", "themes.py", "facts.py", "keywords.py", "pipeline.py")
+
+
+@lru_cache(maxsize=8)
+def _code_version(stamp):
+    etl_dir = Path(__file__).parent
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for p in [*(etl_dir / f for f in CODE_FILES), *sorted(etl_dir.glob("dict/*"))]:
+        if p.is_file():
+            h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def code_version():
+    """Hash of PIPELINE_VERSION and the extraction code, recomputed when a file changes."""
+    etl_dir = Path(__file__).parent
+    files = [*(etl_dir / f for f in CODE_FILES), *sorted(etl_dir.glob("dict/*"))]
+    return _code_version(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()))
+
+
+def cache_key(content, meta, dictionary_version):
+    """Key of one document's extraction: content hash, metadata, dictionary and code versions."""
+    h = hashlib.sha256()
+    for part in (hashlib.sha256(content).hexdigest(), repr(sorted(asdict(meta).items())),
+                 dictionary_version, code_version()):
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()
+
+
+def load(key, cache_dir=None):
+    path = Path(cache_dir or CACHE_DIR) / f"{key}.pkl"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def store(key, result, cache_dir=None):
+    """Write one entry atomically; a cache that cannot be written only costs speed."""
+    cache_dir = Path(cache_dir or CACHE_DIR)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache_dir / f"{key}.pkl")
+    except OSError:
+        return False
+    return True
