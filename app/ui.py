@@ -158,19 +158,44 @@ def sidebar_filters():
              format_func=lambda x: {"zh": "中文", "en": "English"}[x])
     lg = lang()
     sb.subheader(t("filters", lg))
-    sb.multiselect(t("regions", lg), options["f_regions"], key="f_regions", format_func=lambda x: region_name.get(x, x),
-                   placeholder=t("all", lg))
-    sb.multiselect(t("years", lg), options["f_years"], key="f_years", placeholder=t("all", lg))
-    sb.multiselect(t("doc_types", lg), options["f_doc_types"], key="f_doc_types",
-                   format_func=lambda x: type_name.get(x, x), placeholder=t("all", lg))
-    sb.multiselect(t("themes", lg), options["f_themes"], key="f_themes", format_func=lambda x: theme_name.get(x, x),
-                   placeholder=t("all", lg))
-    sb.radio(t("measure", lg), CHOICES["f_measure"], key="f_measure", horizontal=True,
-             format_func=lambda x: t(f"measure_{x}", lg))
-    sb.radio(t("mode", lg), CHOICES["f_mode"], key="f_mode", horizontal=True, format_func=lambda x: t(f"mode_{x}", lg))
+    bound(sb.multiselect, "f_regions", t("regions", lg), options["f_regions"],
+          format_func=lambda x: region_name.get(x, x), placeholder=t("all", lg))
+    bound(sb.multiselect, "f_years", t("years", lg), options["f_years"], placeholder=t("all", lg))
+    bound(sb.multiselect, "f_doc_types", t("doc_types", lg), options["f_doc_types"],
+          format_func=lambda x: type_name.get(x, x), placeholder=t("all", lg))
+    bound(sb.multiselect, "f_themes", t("themes", lg), options["f_themes"],
+          format_func=lambda x: theme_name.get(x, x), placeholder=t("all", lg))
+    bound(sb.radio, "f_measure", t("measure", lg), CHOICES["f_measure"], horizontal=True,
+          format_func=lambda x: t(f"measure_{x}", lg))
+    bound(sb.radio, "f_mode", t("mode", lg), CHOICES["f_mode"], horizontal=True,
+          format_func=lambda x: t(f"mode_{x}", lg))
     sb.button(t("reset", lg), on_click=_reset, key="reset_filters", icon=":material/restart_alt:")
     sb.caption(t("link_hint", lg))
     write_url()
+
+
+def _sync(canonical, widget_key):
+    st.session_state[canonical] = st.session_state[widget_key]
+
+
+def widget_key(canonical):
+    """The key of the widget showing `canonical` in the current language."""
+    return f"{canonical}__{lang()}"
+
+
+def bound(widget, canonical, *args, **kwargs):
+    """Create a widget whose value lives in st.session_state[canonical].
+
+    The widget key carries the language: a widget whose option labels change
+    in place loses its selection in the browser, so each language gets its own
+    widget, seeded from (and copied back to) the language-free value.
+    """
+    wkey = widget_key(canonical)
+    if canonical in st.session_state:
+        st.session_state[wkey] = st.session_state[canonical]
+    value = widget(*args, key=wkey, on_change=_sync, args=(canonical, wkey), **kwargs)
+    st.session_state[canonical] = value
+    return value
 
 
 def write_url():
@@ -196,7 +221,7 @@ def filters(**overrides):
 def page_param(param, options, default=None, cast=str):
     """Initial value of a page widget: its state, else the shared link's value (once), else default.
 
-    Sets st.session_state[f"p_{param}"] so the widget (created with that key) shows it.
+    Sets st.session_state[f"p_{param}"]; create the widget with `bound(widget, key, ...)`.
     """
     key = f"p_{param}"
     pending = st.session_state.setdefault("_url_pending", {})

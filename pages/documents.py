@@ -21,9 +21,9 @@ label = {d.doc_id: f"{lab.region_name.get(d.region_id, d.region_id)} {d.year} ·
          for d in docs.itertuples()}
 c1, c2 = st.columns([3, 1])
 dkey = ui.page_param("doc", ids)
-c1.selectbox(tr("choose_document"), ids, key=dkey, format_func=lambda i: label[i])
+ui.bound(c1.selectbox, dkey, tr("choose_document"), ids, format_func=lambda i: label[i])
 skey = ui.page_param("script", ["original", "simplified"])
-c2.radio(tr("script"), ["original", "simplified"], key=skey, horizontal=True,
+ui.bound(c2.radio, skey, tr("script"), ["original", "simplified"], horizontal=True,
          format_func=lambda s: tr(f"script_{s}"))
 doc_id, script = st.session_state[dkey], st.session_state[skey]
 ui.set_page_param("doc", doc_id)

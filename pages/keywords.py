@@ -18,11 +18,11 @@ with_docs = [r for r in lab.region_order if r in set(docs.region_id)]
 preferred = [r for r in with_docs if r in flt.regions] or with_docs
 c1, c2 = st.columns(2)
 akey = ui.page_param("a", with_docs, preferred[0])
-c1.selectbox(tr("region_a"), with_docs, key=akey, format_func=lambda r: lab.region_name.get(r, r))
+ui.bound(c1.selectbox, akey, tr("region_a"), with_docs, format_func=lambda r: lab.region_name.get(r, r))
 region = st.session_state[akey]
 others = ["", *[r for r in with_docs if r != region]]
 bkey = ui.page_param("b", others, "")
-c2.selectbox(tr("region_b"), others, key=bkey, format_func=lambda r: lab.region_name.get(r, r) if r else tr("the_rest"))
+ui.bound(c2.selectbox, bkey, tr("region_b"), others, format_func=lambda r: lab.region_name.get(r, r) if r else tr("the_rest"))
 other = st.session_state[bkey]
 ui.set_page_param("a", region)
 ui.set_page_param("b", other, "")
@@ -46,7 +46,7 @@ st.subheader(tr("kwic"))
 pending = st.session_state.setdefault("_url_pending", {})
 if "p_q" not in st.session_state:
     st.session_state["p_q"] = pending.pop("q", "")
-term = st.text_input(tr("kwic_term"), key="p_q", placeholder="社区 / 企业 / 网格").strip()
+term = ui.bound(st.text_input, "p_q", tr("kwic_term"), placeholder="社区 / 企业 / 网格").strip()
 ui.set_page_param("q", term, "")
 if term:
     sentences = ui.query("kwic", term=term, **flt.doc_args)

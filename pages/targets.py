@@ -13,9 +13,9 @@ units = list(ui.query("fact_units")["unit"])
 c1, c2 = st.columns(2)
 kinds = ["target", "achievement"]
 kkey = ui.page_param("kind", ["", *kinds], "")
-c1.selectbox(tr("kind"), ["", *kinds], key=kkey, format_func=lambda k: tr(f"kind_{k}") if k else tr("all"))
+ui.bound(c1.selectbox, kkey, tr("kind"), ["", *kinds], format_func=lambda k: tr(f"kind_{k}") if k else tr("all"))
 ukey = ui.page_param("unit", ["", *units], "")
-c2.selectbox(tr("unit"), ["", *units], key=ukey, format_func=lambda u: u or tr("all"))
+ui.bound(c2.selectbox, ukey, tr("unit"), ["", *units], format_func=lambda u: u or tr("all"))
 kind, unit = st.session_state[kkey], st.session_state[ukey]
 ui.set_page_param("kind", kind, "")
 ui.set_page_param("unit", unit, "")
@@ -46,12 +46,12 @@ st.subheader(tr("compare_like"))
 unit_options = list(facts["unit"].value_counts().index)
 c3, c4 = st.columns(2)
 cukey = ui.page_param("cunit", unit_options, unit or unit_options[0])
-c3.selectbox(tr("choose_unit"), unit_options, key=cukey)
+ui.bound(c3.selectbox, cukey, tr("choose_unit"), unit_options)
 chart_unit = st.session_state[cukey]
 in_unit = facts[facts.unit == chart_unit]
 chart_themes = [th for th in lab.theme_order if th in set(in_unit["theme"])]
 ctkey = ui.page_param("ctheme", chart_themes, in_unit["theme"].value_counts().index[0])
-c4.selectbox(tr("fact_theme"), chart_themes, key=ctkey, format_func=lambda th: lab.theme_name.get(th, th))
+ui.bound(c4.selectbox, ctkey, tr("fact_theme"), chart_themes, format_func=lambda th: lab.theme_name.get(th, th))
 chart_theme = st.session_state[ctkey]
 ui.set_page_param("cunit", chart_unit)
 ui.set_page_param("ctheme", chart_theme)

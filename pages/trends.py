@@ -20,10 +20,10 @@ if flt.regions:
     regions = [r for r in regions if r in flt.regions] or regions
 c1, c2 = st.columns([2, 3])
 rkey = ui.page_param("region", regions)
-c1.selectbox(tr("trend_region"), regions, key=rkey,
+ui.bound(c1.selectbox, rkey, tr("trend_region"), regions,
              format_func=lambda r: f"{lab.region_name.get(r, r)} ({', '.join(str(y) for y in sorted(docs[docs.region_id == r].year.unique()))})")
 skey = ui.page_param("style", ["line", "slope"])
-c2.radio(tr("trend_style"), ["line", "slope"], key=skey, horizontal=True, format_func=lambda s: tr(f"style_{s}"))
+ui.bound(c2.radio, skey, tr("trend_style"), ["line", "slope"], horizontal=True, format_func=lambda s: tr(f"style_{s}"))
 region, style = st.session_state[rkey], st.session_state[skey]
 ui.set_page_param("region", region)
 ui.set_page_param("style", style, "line")

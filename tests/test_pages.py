@@ -91,7 +91,7 @@ def test_themes_drilldown_lists_the_sentences(warehouse):
     assert f"象山·丹西 2023 · 经济发展：{n} 句" in body
     assert "16.1亿元" in body and "<mark" in body  # matched terms are marked
     # Choosing another theme lists other sentences and updates the address.
-    at.selectbox(key="p_th").set_value("party").run()
+    at.selectbox(key="p_th__zh").set_value("party").run()
     assert "象山·丹西 2023 · 党的建设" in texts(at)
     assert at.query_params.get("th") == "party"
 
@@ -100,24 +100,34 @@ def test_themes_filters_measure_and_english(warehouse):
     at = run("themes", lang="en", m="chars", v="count", r="binhai")
     body = texts(at)
     assert "Theme comparison" in body
-    assert at.selectbox(key="p_th").format_func("economy") == "Economy"
+    assert at.selectbox(key="p_th__en").format_func("economy") == "Economy"
     assert at.query_params.get("m") == "chars" and at.query_params.get("v") == "count"
+
+
+def test_language_switch_keeps_filters(warehouse):
+    at = run("themes", m="chars", r="binhai", th="economy")
+    at.sidebar.radio(key="f_lang").set_value("en").run()
+    assert at.sidebar.radio(key="f_measure__en").value == "chars"
+    assert at.sidebar.multiselect(key="f_regions__en").value == ["binhai"]
+    assert at.selectbox(key="p_th__en").value == "economy"
+    assert "Theme comparison" in texts(at) and "Economy" in at.selectbox(key="p_th__en").format_func("economy")
+    assert at.query_params.get("lang") == "en" and at.query_params.get("m") == "chars"
 
 
 def test_sidebar_change_goes_to_url_and_reset_clears(warehouse):
     at = run("themes")
-    at.sidebar.radio(key="f_measure").set_value("chars").run()
+    at.sidebar.radio(key="f_measure__zh").set_value("chars").run()
     assert at.query_params.get("m") == "chars"
-    at.sidebar.multiselect(key="f_regions").set_value(["qingdao"]).run()
+    at.sidebar.multiselect(key="f_regions__zh").set_value(["qingdao"]).run()
     assert at.query_params.get("r") == "qingdao"
     at.sidebar.button(key="reset_filters").click().run()
-    assert at.sidebar.multiselect(key="f_regions").value == []
+    assert at.sidebar.multiselect(key="f_regions__zh").value == []
     assert "r" not in at.query_params and "m" not in at.query_params
 
 
 def test_trends_binhai_by_default_and_one_year_region(warehouse):
     at = run("trends")
-    assert at.selectbox(key="p_region").value == "binhai"
+    assert at.selectbox(key="p_region__zh").value == "binhai"
     assert "2013" in texts(at) or at.dataframe
     terms = at.dataframe[0].value
     assert {"2013", "2023"} <= set(terms.columns)
