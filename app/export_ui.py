@@ -1,12 +1,150 @@
-"""Minimal chart actions until the export engineer's full version lands: a CSV download."""
+"""Export actions in the dashboard: file downloads under every chart and the deck basket in the sidebar.
+
+`app.ui.show_chart` calls `chart_actions(spec, key)` after each chart and
+dashboard.py calls `deck_panel()` once in the sidebar. The basket keeps the
+very ChartSpec objects drawn on screen, so the slides show the screen's numbers.
+Files are generated only when a button is clicked (callable `data`), so a
+page with many charts does not start a browser on every rerun.
+"""
+import datetime as dt
+
 import streamlit as st
+
+from app import deck, images
+
+DECK_KEY = "deck_items"
+_TEXT = {
+    "png": ("PNG", "PNG"),
+    "svg": ("SVG", "SVG"),
+    "csv": ("CSV", "CSV"),
+    "xlsx": ("Excel", "Excel"),
+    "add": ("加入幻灯片", "Add to deck"),
+    "added": ("已加入幻灯片：{title}", "Added to the deck: {title}"),
+    "already": ("这张图已在幻灯片中", "This chart is already in the deck"),
+    "deck": ("幻灯片", "Slide deck"),
+    "empty": ("点击图表下方的“加入幻灯片”来选择图表。", "Choose charts with “Add to deck” under each chart."),
+    "export": ("导出PPT", "Export deck"),
+    "clear": ("清空", "Clear"),
+    "up": ("上移", "Move up"),
+    "down": ("下移", "Move down"),
+    "remove": ("移除", "Remove"),
+    "png_help": ("下载图片（2560×1440 像素）", "Download a picture (2560×1440 pixels)"),
+    "svg_help": ("下载矢量图", "Download a vector image"),
+    "csv_help": ("下载图表数据（CSV，UTF-8）", "Download the chart's data (CSV, UTF-8)"),
+    "xlsx_help": ("下载图表数据（Excel）", "Download the chart's data (Excel)"),
+    "deck_help": ("16:9 PowerPoint，图表可在 PowerPoint 中直接编辑", "16:9 PowerPoint with charts you can edit in PowerPoint"),
+    "count": ("{n} 张图表", "{n} charts"),
+}
+
+
+def _lang():
+    return st.session_state.get("f_lang", "zh")
+
+
+def _t(key, **kwargs):
+    zh, en = _TEXT[key]
+    text = en if _lang() == "en" else zh
+    return text.format(**kwargs) if kwargs else text
+
+
+def _items():
+    return st.session_state.setdefault(DECK_KEY, [])
+
+
+def _signature(spec):
+    return (spec.key, spec.title, spec.subtitle, tuple(s.name for s in spec.series), tuple(spec.categories))
+
+
+def add_to_deck(spec):
+    """Append a chart to the basket; the same chart with the same data is kept once. Returns True if added."""
+    items = _items()
+    if any(_signature(it["spec"]) == _signature(spec) for it in items):
+        return False
+    next_id = st.session_state.get("_deck_next_id", 0)
+    st.session_state["_deck_next_id"] = next_id + 1
+    items.append({"id": next_id, "spec": spec})
+    return True
+
+
+def _on_add(spec):
+    if add_to_deck(spec):
+        st.toast(_t("added", title=spec.title), icon=":material/slideshow:")
+    else:
+        st.toast(_t("already"), icon=":material/info:")
+
+
+def _move(item_id, step):
+    items = _items()
+    i = next((n for n, it in enumerate(items) if it["id"] == item_id), None)
+    if i is None:
+        return
+    j = i + step
+    if 0 <= j < len(items):
+        items[i], items[j] = items[j], items[i]
+
+
+def _remove(item_id):
+    st.session_state[DECK_KEY] = [it for it in _items() if it["id"] != item_id]
+
+
+def _clear():
+    st.session_state[DECK_KEY] = []
 
 
 def chart_actions(spec, key):
-    """Download the chart's data as CSV (UTF-8 with BOM so Excel reads Chinese)."""
-    data = spec.to_frame().to_csv(index=False).encode("utf-8-sig")
-    st.download_button("CSV", data, file_name=f"{spec.key or key}.csv", mime="text/csv", key=f"csv_{key}")
+    """PNG, SVG, CSV and Excel downloads and "Add to deck" for one chart."""
+    if spec is None or spec.is_empty:
+        return
+    stem = images.file_stem(spec, key)
+    no_browser = images.image_unavailable(_lang())
+    cols = st.columns([1, 1, 1, 1, 2], gap="small")
+    cols[0].download_button(_t("png"), (lambda: images.to_png(spec)) if not no_browser else b"",
+                            file_name=f"{stem}.png", mime="image/png", key=f"png_{key}", on_click="ignore",
+                            disabled=bool(no_browser), help=no_browser or _t("png_help"), icon=":material/image:")
+    cols[1].download_button(_t("svg"), (lambda: images.to_svg(spec)) if not no_browser else b"",
+                            file_name=f"{stem}.svg", mime="image/svg+xml", key=f"svg_{key}", on_click="ignore",
+                            disabled=bool(no_browser), help=no_browser or _t("svg_help"), icon=":material/draw:")
+    cols[2].download_button(_t("csv"), lambda: images.to_csv(spec), file_name=f"{stem}.csv", mime="text/csv",
+                            key=f"csv_{key}", on_click="ignore", help=_t("csv_help"), icon=":material/table:")
+    cols[3].download_button(_t("xlsx"), lambda: images.to_excel(spec), file_name=f"{stem}.xlsx",
+                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            key=f"xlsx_{key}", on_click="ignore", help=_t("xlsx_help"), icon=":material/grid_on:")
+    cols[4].button(_t("add"), key=f"deck_add_{key}", on_click=_on_add, args=(spec,), icon=":material/add_to_queue:")
+
+
+def _current_filters_lines(lang):
+    """The sidebar filters in words, for the title slide."""
+    from app import ui
+    return deck.describe_filters(ui.filters(), ui.labels(), lang)
+
+
+def _deck_bytes(specs, lang, lines):
+    return deck.deck_bytes(specs, lang=lang, filter_lines=lines, date=dt.date.today())
 
 
 def deck_panel():
-    """The deck basket lives here in the full version."""
+    """The basket: chosen charts with up/down/remove, and the .pptx download."""
+    lang = _lang()
+    items = _items()
+    st.subheader(_t("deck"))
+    if not items:
+        st.caption(_t("empty"))
+        return
+    st.caption(_t("count", n=len(items)))
+    for n, it in enumerate(items):
+        spec = it["spec"]
+        st.markdown(f"**{n + 1}.** {spec.title}")
+        c1, c2, c3 = st.columns(3, gap="small")
+        c1.button("↑", key=f"deck_up_{it['id']}", on_click=_move, args=(it["id"], -1), disabled=n == 0,
+                  help=_t("up"))
+        c2.button("↓", key=f"deck_down_{it['id']}", on_click=_move, args=(it["id"], 1),
+                  disabled=n == len(items) - 1, help=_t("down"))
+        c3.button("✕", key=f"deck_rm_{it['id']}", on_click=_remove, args=(it["id"],), help=_t("remove"))
+    specs = [it["spec"] for it in items]
+    lines = _current_filters_lines(lang)
+    st.download_button(_t("export"), lambda: _deck_bytes(specs, lang, lines),
+                       file_name=f"jiedao-lens-{dt.date.today():%Y%m%d}.pptx",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       key="deck_export", on_click="ignore", type="primary", help=_t("deck_help"),
+                       icon=":material/slideshow:")
+    st.button(_t("clear"), key="deck_clear", on_click=_clear, type="tertiary")
