@@ -1,4 +1,4 @@
-"""Command line: `python -m etl build | status`."""
+"""Command line: `python -m etl build | add FILE... | remove DOC_ID`."""
 import argparse
 import sys
 from pathlib import Path
@@ -54,6 +54,85 @@ def _print_theme_summary(warehouse):
     print("sentences per theme: " + ", ".join(f"{zh}({t}) {n}" for t, zh, n in rows))
 
 
+def _paths(args):
+    from etl.ingest import Paths
+    paths = Paths.default()
+    seeds = args.seeds or paths.seeds_dir
+    return Paths(seeds, seeds / "manifest.csv", args.warehouse or paths.warehouse,
+                 args.regions or paths.regions_file, paths.cache_dir)
+
+
+def _print_preview(candidate):
+    inf, meta = candidate.preview.inference, candidate.meta
+    print(f"{candidate.preview.name} -> seeds/{meta.source_file}")
+    for label, value, guess in (("region", meta.region_id, inf.region), ("year", meta.year, inf.year),
+                                ("type", meta.doc_type, inf.doc_type), ("title", meta.title, inf.title)):
+        source = f"inferred: {guess.evidence}" if value == guess.value else "given"
+        print(f"  {label:<7}{value}  ({source})")
+    if meta.published:
+        print(f"  {'date':<7}{meta.published}  (from the page)")
+
+
+def cmd_add(args):
+    from etl.errors import DocumentError
+    from etl.ingest import Overrides, commit, prepare
+    paths = _paths(args)
+    new_region = None
+    if args.new_region:
+        if args.region and args.region != args.new_region:
+            print(f"error: --region {args.region} contradicts --new-region {args.new_region}", file=sys.stderr)
+            return 2
+        new_region = {"region_id": args.new_region, "name_zh": args.name_zh, "name_en": args.name_en,
+                      "province": args.province, "city": args.city, "district": args.district,
+                      "subdistrict": args.subdistrict}
+    overrides = Overrides(args.region, args.year, args.type, args.title)
+    try:
+        files = []
+        for f in args.files:
+            if not Path(f).is_file():
+                raise DocumentError(f, "file not found")
+            files.append((Path(f).name, Path(f).read_bytes()))
+        candidates, duplicates = prepare(files, paths, overrides, new_region)
+        for name, existing in duplicates:
+            print(f"{name}: duplicate of already loaded {existing}; not loaded again")
+        for c in candidates:
+            _print_preview(c)
+        if args.dry_run or not candidates:
+            print("dry run: nothing written" if args.dry_run else "nothing to add")
+            return 0
+        report = commit(candidates, paths, new_region, args.workers)
+    except DocumentError as exc:
+        print(f"error: {exc.source}: {exc.reason}; nothing was changed", file=sys.stderr)
+        return 1
+    c = report.counts
+    print(f"added {len(report.added)} document(s); warehouse {paths.warehouse} rebuilt in {report.seconds:.1f}s "
+          f"({report.extracted} extracted, {report.cached} from cache): documents {c['documents']}, "
+          f"sentences {c['sentences']}, facts {c['facts']}")
+    for name, reason in report.failed:
+        print(f"could not load {name}: {reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args):
+    from etl.errors import DocumentError
+    from etl.ingest import remove
+    paths = _paths(args)
+    try:
+        name, report = remove(args.doc_id, paths, args.workers)
+    except DocumentError as exc:
+        print(f"error: {exc.source}: {exc.reason}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"removed {name}; warehouse {paths.warehouse} rebuilt: documents {report.counts['documents']}")
+    return 0
+
+
+def _path_options(p):
+    p.add_argument("--seeds", type=Path, default=None, help="default: seeds/ (or JIEDAO_SEEDS)")
+    p.add_argument("--warehouse", type=Path, default=None, help="default: warehouse.duckdb (or JIEDAO_WAREHOUSE)")
+    p.add_argument("--regions", type=Path, default=None, help="default: config/regions.yaml (or JIEDAO_REGIONS)")
+    p.add_argument("--workers", type=int, default=None)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m etl", description="Jiedao Lens ETL")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -65,11 +144,29 @@ def build_parser():
     b.add_argument("--if-stale", action="store_true", help="only build when missing or out of date")
     b.add_argument("--quiet", action="store_true")
     b.set_defaults(func=cmd_build)
+    a = sub.add_parser("add", help="add documents (txt, docx, pdf, html) and rebuild; flags override inference")
+    a.add_argument("files", nargs="+", metavar="FILE")
+    a.add_argument("--region", help="region id from config/regions.yaml")
+    a.add_argument("--year", type=int)
+    a.add_argument("--type", help="plan, priorities, summary or article")
+    a.add_argument("--title")
+    a.add_argument("--new-region", metavar="ID", help="configure a new region and add the files to it")
+    a.add_argument("--name-zh", help="Chinese name of the new region")
+    a.add_argument("--name-en", help="English name of the new region")
+    for level in ("province", "city", "district", "subdistrict"):
+        a.add_argument(f"--{level}", default="", help=f"{level} of the new region")
+    a.add_argument("--dry-run", action="store_true", help="show what would be added, write nothing")
+    _path_options(a)
+    a.set_defaults(func=cmd_add)
+    r = sub.add_parser("remove", help="remove a document by its doc_id and rebuild")
+    r.add_argument("doc_id")
+    _path_options(r)
+    r.set_defaults(func=cmd_remove)
     return parser
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    if getattr(args, "manifest", "unset") is None:
+    if args.command == "build" and args.manifest is None:
         args.manifest = args.seeds / MANIFEST.name
     return args.func(args)

@@ -1,0 +1,330 @@
+"""Add and remove documents: the one code path behind `python -m etl add/remove` and the upload page.
+
+Adding never damages what is loaded: each file is read, its metadata
+inferred and checked, and the document fully extracted in a scratch
+directory BEFORE seeds/, the manifest, regions.yaml or the warehouse are
+touched. Only then is the file copied under a safe unique name, the manifest
+(and a new region) written, and the warehouse rebuilt from the extraction
+cache, so only the new document is extracted. If the rebuild fails, the
+copied file, the manifest and regions.yaml are restored.
+"""
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from etl import cache, config, read
+from etl.config import add_region, check_new_region, load_doc_types, load_regions
+from etl.errors import DocumentError
+from etl.infer import infer_metadata
+from etl.manifest import DocumentMeta, read_manifest, validate_meta, write_manifest
+from etl.normalize import detect_script
+
+SEED_NAME = re.compile(r"^(\d{3,})_")
+
+
+@dataclass
+class Paths:
+    """Where the inputs and the warehouse live (environment overrides read at call time)."""
+    seeds_dir: Path
+    manifest: Path
+    warehouse: Path
+    regions_file: Path
+    cache_dir: Path | None = None
+
+    @classmethod
+    def default(cls):
+        seeds = Path(os.environ.get("JIEDAO_SEEDS", config.ROOT / "seeds"))
+        return cls(seeds, seeds / "manifest.csv",
+                   Path(os.environ.get("JIEDAO_WAREHOUSE", config.ROOT / "warehouse.duckdb")),
+                   Path(os.environ.get("JIEDAO_REGIONS", config.ROOT / "config" / "regions.yaml")),
+                   Path(os.environ["JIEDAO_CACHE"]) if os.environ.get("JIEDAO_CACHE") else None)
+
+
+@dataclass
+class Overrides:
+    """What the user stated; anything left None is inferred."""
+    region: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Preview:
+    """A file read and its metadata inferred, nothing extracted or written yet."""
+    name: str
+    data: bytes
+    sha256: str
+    raw: read.RawDocument
+    inference: object
+    duplicate_of: str | None = None
+
+
+@dataclass
+class Candidate:
+    """A document ready to add: final metadata and its extraction, done in scratch space."""
+    preview: Preview
+    meta: DocumentMeta
+    result: object
+
+    @property
+    def target(self):
+        return self.meta.source_file
+
+
+@dataclass
+class AddReport:
+    added: list = field(default_factory=list)        # (original name, stored name)
+    duplicates: list = field(default_factory=list)   # (original name, existing stored name)
+    counts: dict = field(default_factory=dict)
+    failed: list = field(default_factory=list)       # other documents the rebuild could not load
+    seconds: float = 0.0
+    extracted: int = 0
+    cached: int = 0
+
+
+def check_name(name):
+    """A bare file name with a supported extension, or DocumentError."""
+    name = str(name)
+    if not name or "/" in name or "\\" in name or name in (".", "..") or "\0" in name:
+        raise DocumentError(name or "<no name>", "file name must not contain path separators")
+    ext = Path(name).suffix.lower()
+    if ext not in read.READERS:
+        raise DocumentError(name, f"unsupported file type '{Path(name).suffix}' "
+                                  f"(supported: {', '.join(sorted(read.READERS))})")
+    return ext
+
+
+def _loaded_hashes(paths):
+    out = {}
+    for name in read_manifest(paths.manifest):
+        p = paths.seeds_dir / name
+        if p.is_file():
+            out[hashlib.sha256(p.read_bytes()).hexdigest()] = name
+    return out
+
+
+def _regions(paths, new_region=None):
+    regions = load_regions(paths.regions_file)
+    if new_region:
+        check_new_region(new_region, regions)
+        regions = [*regions, {k: new_region.get(k) or "" for k in config.REGION_FIELDS}]
+    return regions
+
+
+def preview(name, data, paths, new_region=None, known=None):
+    """Read one file (bytes as uploaded) and infer its metadata, or raise DocumentError naming it."""
+    check_name(name)
+    if not data or not data.strip():
+        raise DocumentError(name, "empty file")
+    if len(data) > read.MAX_BYTES:
+        raise DocumentError(name, f"file too large: {len(data)} bytes (limit {read.MAX_BYTES})")
+    with tempfile.TemporaryDirectory(prefix="jiedao-add-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        raw = read.read_document(path)
+    sha = hashlib.sha256(data).hexdigest()
+    known = _loaded_hashes(paths) if known is None else known
+    return Preview(name, data, sha, raw, infer_metadata(raw, _regions(paths, new_region)), known.get(sha))
+
+
+def _next_index(paths):
+    numbers = [int(m.group(1)) for n in read_manifest(paths.manifest) if (m := SEED_NAME.match(n))]
+    return max(numbers, default=-1) + 1
+
+
+def decide_meta(pv, overrides, regions, doc_types, index):
+    """Final metadata: the user's values over the inferred ones, checked; DocumentError names the file."""
+    inf = pv.inference
+    region_ids = {r["region_id"] for r in regions}
+    region_id = overrides.region
+    if region_id is None:
+        if not inf.region.confident:
+            raise DocumentError(pv.name, f"could not infer the region ({inf.region.evidence}); pass --region ID "
+                                         f"(configured: {', '.join(sorted(region_ids))}) or --new-region")
+        region_id = inf.region.value
+    year = overrides.year if overrides.year is not None else inf.year.value
+    if year is None:
+        raise DocumentError(pv.name, f"could not infer the year ({inf.year.evidence}); pass --year")
+    region = next((r for r in regions if r["region_id"] == region_id), {})
+    title = re.sub(r"\s+", " ", overrides.title if overrides.title is not None else inf.title.value).strip()
+    ext = Path(pv.name).suffix.lower()
+    meta = DocumentMeta(
+        source_file=f"{index:03d}_{pv.sha256[:16]}{ext}", region_id=region_id,
+        province=region.get("province") or "", city=region.get("city") or "",
+        district=region.get("district") or "", subdistrict=region.get("subdistrict") or "",
+        year=year, year_inferred=inf.year_inferred if overrides.year is None else False,
+        doc_type=overrides.doc_type or inf.doc_type.value, title=title, published=pv.raw.published or "",
+        script=detect_script(pv.raw.text))
+    try:
+        validate_meta(meta, region_ids, doc_types)
+    except DocumentError as exc:
+        hint = " (add it with --new-region ID --name-zh .. --name-en ..)" if "unknown region" in exc.reason else ""
+        raise DocumentError(pv.name, exc.reason + hint) from None
+    return meta
+
+
+def extract(pv, meta, paths):
+    """Run the whole pipeline on the new document in scratch space and cache the result for the rebuild."""
+    from etl.pipeline import extract_document
+    from etl.themes import default_dictionary
+    dictionary = default_dictionary()
+    with tempfile.TemporaryDirectory(prefix="jiedao-extract-") as tmp:
+        path = Path(tmp) / meta.source_file
+        path.write_bytes(pv.data)
+        try:
+            result = extract_document(path, meta, dictionary)
+        except DocumentError as exc:
+            raise DocumentError(pv.name, exc.reason) from None
+        except Exception as exc:  # noqa: BLE001 - an extractor crash on user input is bad input, not a dead page
+            raise DocumentError(pv.name, f"extraction failed: {type(exc).__name__}: {exc}") from None
+    result.document["source_file"] = meta.source_file
+    cache.store(cache.cache_key(pv.data, meta, dictionary.version), result, paths.cache_dir)
+    return result
+
+
+def prepare(files, paths, overrides=None, new_region=None, previews=None):
+    """Validate and extract every file; return (candidates, duplicates) or raise the first DocumentError.
+
+    `files` are (name, bytes). Nothing on disk outside scratch space changes.
+    """
+    overrides = overrides or Overrides()
+    regions = _regions(paths, new_region)
+    if new_region and overrides.region is None:
+        overrides = replace(overrides, region=new_region["region_id"])
+    doc_types = {d["doc_type"] for d in load_doc_types(paths.regions_file)}
+    known = _loaded_hashes(paths)
+    index = _next_index(paths)
+    candidates, duplicates = [], []
+    for i, (name, data) in enumerate(files):
+        pv = previews[i] if previews else preview(name, data, paths, new_region, known)
+        pv.duplicate_of = known.get(pv.sha256)
+        if pv.duplicate_of:
+            duplicates.append((name, pv.duplicate_of))
+            continue
+        meta = decide_meta(pv, overrides, regions, doc_types, index)
+        candidates.append(Candidate(pv, meta, extract(pv, meta, paths)))
+        known[pv.sha256] = meta.source_file
+        index += 1
+    return candidates, duplicates
+
+
+@contextmanager
+def _lock(paths):
+    """One add or remove at a time (the page and the CLI may run together)."""
+    lock = Path(str(paths.warehouse) + ".lock")
+    with open(lock, "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _snapshot(*files):
+    return {Path(f): (Path(f).read_bytes() if Path(f).exists() else None) for f in files}
+
+
+def _restore(snapshot):
+    for path, data in snapshot.items():
+        if data is None:
+            path.unlink(missing_ok=True)
+            continue
+        if path.exists() and path.read_bytes() == data:
+            continue
+        tmp = path.with_name(f".{path.name}.restore")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+
+def _rebuild(paths, workers=None):
+    from etl.pipeline import build
+    return build(paths.seeds_dir, paths.manifest, paths.warehouse, workers=workers,
+                 regions_file=paths.regions_file, cache_dir=paths.cache_dir)
+
+
+def commit(candidates, paths, new_region=None, workers=None):
+    """Copy the prepared files into seeds/, write manifest (and region), rebuild; undo all on failure."""
+    report = AddReport()
+    if not candidates:
+        return report
+    start = time.perf_counter()
+    with _lock(paths):
+        metas = read_manifest(paths.manifest)
+        loaded = _loaded_hashes(paths)
+        for c in candidates:
+            if c.preview.sha256 in loaded:
+                raise DocumentError(c.preview.name, f"duplicate of already loaded {loaded[c.preview.sha256]}")
+            if c.target in metas or (paths.seeds_dir / c.target).exists():
+                raise DocumentError(c.preview.name, f"{c.target} exists: seeds changed meanwhile, add the file again")
+        snapshot = _snapshot(paths.manifest, paths.regions_file)
+        copied = []
+        try:
+            if new_region:
+                add_region(new_region, paths.regions_file)
+            for c in candidates:
+                target = paths.seeds_dir / c.target
+                tmp = target.with_name(f".{c.target}.tmp")
+                tmp.write_bytes(c.preview.data)
+                copied.append(target)
+                tmp.replace(target)
+            write_manifest(paths.manifest, [*metas.values(), *(c.meta for c in candidates)])
+            build = _rebuild(paths, workers)
+            new = {c.target: c.preview.name for c in candidates}
+            for name, reason in build.failed:
+                if name in new:
+                    raise DocumentError(new[name], f"rebuild failed: {reason}")
+        except BaseException:
+            for target in copied:
+                target.unlink(missing_ok=True)
+                target.with_name(f".{target.name}.tmp").unlink(missing_ok=True)
+            _restore(snapshot)
+            raise
+    report.added = [(c.preview.name, c.target) for c in candidates]
+    report.counts, report.failed = build.counts, build.failed
+    report.cached, report.extracted = build.cached, len(build.loaded) - build.cached
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def add_files(files, paths=None, overrides=None, new_region=None, workers=None):
+    """Prepare then commit: the whole add, used by the CLI and the page."""
+    paths = paths or Paths.default()
+    candidates, duplicates = prepare(files, paths, overrides, new_region)
+    if not candidates:
+        return AddReport(duplicates=duplicates)
+    report = commit(candidates, paths, new_region, workers)
+    report.duplicates = duplicates
+    return report
+
+
+def remove(doc_id, paths=None, workers=None):
+    """Drop a document from the manifest and seeds/ and rebuild; restore both if the rebuild fails."""
+    paths = paths or Paths.default()
+    with _lock(paths):
+        metas = read_manifest(paths.manifest)
+        name = next((n for n in metas if Path(n).stem == doc_id or n == doc_id), None)
+        if name is None:
+            raise DocumentError(doc_id, f"no such document (loaded: {', '.join(Path(n).stem for n in metas)})")
+        snapshot = _snapshot(paths.manifest)
+        source = paths.seeds_dir / name
+        aside = source.with_name(f".{name}.removed")
+        if source.exists():
+            shutil.move(source, aside)
+        try:
+            write_manifest(paths.manifest, [m for n, m in metas.items() if n != name])
+            build = _rebuild(paths, workers)
+        except BaseException:
+            if aside.exists():
+                shutil.move(aside, source)
+            _restore(snapshot)
+            raise
+        aside.unlink(missing_ok=True)
+    return name, build
