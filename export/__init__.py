@@ -1,0 +1,1 @@
+"""Scripted exports without the browser: `python -m export deck --out deck.pptx ...`."""
