@@ -193,12 +193,13 @@ def extract(pv, meta, paths):
 def prepare(files, paths, overrides=None, new_region=None, previews=None):
     """Validate and extract every file; return (candidates, duplicates) or raise the first DocumentError.
 
-    `files` are (name, bytes). Nothing on disk outside scratch space changes.
+    `files` are (name, bytes); `overrides` is one Overrides for all files or a
+    list, one per file. Nothing on disk outside scratch space changes.
     """
-    overrides = overrides or Overrides()
+    per_file = overrides if isinstance(overrides, list) else [overrides or Overrides()] * len(files)
+    if new_region:
+        per_file = [o if o.region else replace(o, region=new_region["region_id"]) for o in per_file]
     regions = _regions(paths, new_region)
-    if new_region and overrides.region is None:
-        overrides = replace(overrides, region=new_region["region_id"])
     doc_types = {d["doc_type"] for d in load_doc_types(paths.regions_file)}
     known = _loaded_hashes(paths)
     index = _next_index(paths)
@@ -209,7 +210,7 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
         if pv.duplicate_of:
             duplicates.append((name, pv.duplicate_of))
             continue
-        meta = decide_meta(pv, overrides, regions, doc_types, index)
+        meta = decide_meta(pv, per_file[i], regions, doc_types, index)
         candidates.append(Candidate(pv, meta, extract(pv, meta, paths)))
         known[pv.sha256] = meta.source_file
         index += 1
@@ -289,7 +290,9 @@ def commit(candidates, paths, new_region=None, workers=None):
             raise
     report.added = [(c.preview.name, c.target) for c in candidates]
     report.counts, report.failed = build.counts, build.failed
-    report.cached, report.extracted = build.cached, len(build.loaded) - build.cached
+    # The new documents were extracted while preparing and reach the rebuild through the cache.
+    report.extracted = len(candidates) + len(build.loaded) - build.cached
+    report.cached = max(0, build.cached - len(candidates))
     report.seconds = time.perf_counter() - start
     return report
 
