@@ -4,6 +4,7 @@ Pages call `filters()`, `lang()`, `query(...)` and `show_chart(...)`; they hold 
 """
 import html
 import os
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -37,10 +38,25 @@ def warehouse_path():
     return Path(os.environ.get("JIEDAO_WAREHOUSE", ROOT / "warehouse.duckdb"))
 
 
+_LIVE = {}
+_LIVE_LOCK = threading.Lock()
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _open(path, mtime):
-    """One read-only connection per file version: a new mtime opens the rebuilt file."""
-    return queries.connect(path)
+    """One read-only connection per file version: a new mtime opens the rebuilt file.
+
+    DuckDB shares one database instance per path within a process, so the
+    previous version's connection is closed first; otherwise the new
+    connection would still read the replaced file.
+    """
+    with _LIVE_LOCK:
+        old = _LIVE.pop(path, None)
+        if old is not None:
+            old.close()
+        con = queries.connect(path)
+        _LIVE[path] = con
+        return con
 
 
 def _version():

@@ -75,7 +75,7 @@ def render_sentence(row):
     tip = " / ".join(names) + (f" · {row['evidence']}" if isinstance(row["evidence"], str) and row["evidence"] else "")
     if isinstance(theme, str) and theme in lab.theme_color:
         color = lab.theme_color[theme]
-        return (f'<span title="{esc(tip)}" style="background:{color}1A;border-bottom:2px solid {color};'
+        return (f'<span title="{esc(tip)}" style="background:{esc(color)}1A;border-bottom:2px solid {esc(color)};'
                 f'padding:1px 0;line-height:2">{inner}</span>')
     return f'<span style="line-height:2">{inner}</span>'
 

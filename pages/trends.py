@@ -17,7 +17,10 @@ n_years = docs.groupby("region_id")["year"].nunique()
 # Regions with most years first: Binhai (2013, 2016, 2023) is the natural default.
 regions = sorted(n_years.index, key=lambda r: (-n_years[r], lab.region_order.index(r)))
 if flt.regions:
-    regions = [r for r in regions if r in flt.regions] or regions
+    regions = [r for r in regions if r in flt.regions]
+    if not regions:
+        st.info(tr("no_documents"))
+        st.stop()
 c1, c2 = st.columns([2, 3])
 rkey = ui.page_param("region", regions)
 ui.bound(c1.selectbox, rkey, tr("trend_region"), regions,

@@ -95,6 +95,9 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     pg.wait_for_function("() => location.search.includes('lang=en')", timeout=20000)
     wait_for_app(pg)
     assert pg.get_by_text("Theme shares by region and year (characters)").count() >= 1
+    checked = pg.locator('[data-testid="stSidebar"] input[type=radio]:checked').evaluate_all(
+        "els => els.map(e => e.closest('label').innerText.trim())")
+    assert "Characters" in checked  # the measure survives the language switch
     pg.screenshot(path=str(shots / "themes_en.png"))
     assert_no_exception(pg)
 

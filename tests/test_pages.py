@@ -1,5 +1,7 @@
 """Every dashboard page under Streamlit's AppTest, default and filtered, on the seed warehouse."""
+import os
 import shutil
+import time
 
 import duckdb
 import pytest
@@ -185,6 +187,31 @@ def test_method_says_when_scores_are_absent(built_warehouse, tmp_path, monkeypat
     monkeypatch.setenv("JIEDAO_WAREHOUSE", str(copy))
     at = run("method")
     assert "本次构建没有抽取评分" in texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_empty_filters_say_so(warehouse, page):
+    at = run(page, r="dalian")
+    if page in ("overview", "themes", "trends", "targets"):
+        assert "当前筛选条件下没有" in texts(at)
+
+
+def test_rebuilt_warehouse_is_picked_up(built_warehouse, tmp_path, monkeypatch):
+    """A new file at the same path (new mtime) is reopened without restarting."""
+    path = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, path)
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(path))
+    at = run("method")
+    assert "feedfacefeedface" not in texts(at)
+    staged = tmp_path / "staged.duckdb"
+    shutil.copy(built_warehouse, staged)
+    con = duckdb.connect(str(staged))
+    con.execute("update build_info set value = 'feedfacefeedface' where key = 'content_hash'")
+    con.close()
+    os.replace(staged, path)
+    os.utime(path, (time.time() + 5, time.time() + 5))
+    at.run()
+    assert "feedfacefeedface" in texts(at)
 
 
 def test_missing_warehouse_is_explained(tmp_path, monkeypatch):
