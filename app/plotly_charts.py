@@ -55,6 +55,10 @@ def figure(spec: ChartSpec) -> go.Figure:
         value_axis(tickformat=axis_fmt, title_text=spec.y_title)
         (fig.update_yaxes if horizontal else fig.update_xaxes)(title_text="" if horizontal else spec.x_title,
                                                                 type="category", automargin=True)
+        if spec.kind == "stacked_bar" and horizontal:
+            # First category on top, legend in series order.
+            fig.update_yaxes(autorange="reversed")
+            fig.update_layout(legend_traceorder="normal")
         height = max(420, 22 * len(cats) + 180) if horizontal else 480
     elif spec.kind == "line":
         for s in spec.series:

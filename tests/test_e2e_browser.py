@@ -50,7 +50,7 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     pg.set_viewport_size({"width": 1400, "height": 2400})
     for path, expect, charts in PAGES:
         open_page(pg, streamlit_url, path, expect, charts)
-        pg.wait_for_timeout(500)
+        pg.wait_for_timeout(1200)
         pg.screenshot(path=str(shots / f"{path or 'overview'}.png"))
     assert len(list(shots.glob("*.png"))) == len(PAGES)
 
