@@ -28,7 +28,7 @@ _TEXT = {
     "up": ("上移", "Move up"),
     "down": ("下移", "Move down"),
     "remove": ("移除", "Remove"),
-    "png_help": ("下载图片（2560×1440 像素）", "Download a picture (2560×1440 pixels)"),
+    "png_help": ("下载图片（宽 2560 像素）", "Download a picture (2560 pixels wide)"),
     "svg_help": ("下载矢量图", "Download a vector image"),
     "csv_help": ("下载图表数据（CSV，UTF-8）", "Download the chart's data (CSV, UTF-8)"),
     "xlsx_help": ("下载图表数据（Excel）", "Download the chart's data (Excel)"),

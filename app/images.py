@@ -16,9 +16,8 @@ import pandas as pd
 from app.chartspec import ChartSpec
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
-PNG_SIZE = (1280, 720)     # 16:9, the slide's shape
-PNG_SCALE = 2              # crisp on projectors: 2560×1440 pixels
-SVG_SIZE = (1280, 720)
+WIDTH = 1280               # the slide's width at 96 dpi
+PNG_SCALE = 2              # crisp on projectors
 # kaleido starts a browser per call; serialising calls keeps one at a time on the server.
 _LOCK = threading.Lock()
 
@@ -52,16 +51,19 @@ def _render(spec: ChartSpec, fmt, width, height, scale):
         raise ImageExportError(image_unavailable("en"))
     os.environ["BROWSER_PATH"] = browser
     fig = figure(spec)
+    # Without an explicit height the figure's own (grown for long category lists) is kept.
+    height = height or fig.layout.height or round(width * 9 / 16)
+    fig.update_layout(title_x=0.01)
     with _LOCK:
         return fig.to_image(format=fmt, width=width, height=height, scale=scale)
 
 
-def to_png(spec: ChartSpec, width=PNG_SIZE[0], height=PNG_SIZE[1], scale=PNG_SCALE) -> bytes:
-    """The chart as a PNG of width*scale × height*scale pixels."""
+def to_png(spec: ChartSpec, width=WIDTH, height=None, scale=PNG_SCALE) -> bytes:
+    """The chart as a PNG of width*scale × height*scale pixels (height: the figure's own by default)."""
     return _render(spec, "png", width, height, scale)
 
 
-def to_svg(spec: ChartSpec, width=SVG_SIZE[0], height=SVG_SIZE[1]) -> bytes:
+def to_svg(spec: ChartSpec, width=WIDTH, height=None) -> bytes:
     """The chart as SVG (vector: editable in Illustrator/Inkscape, sharp at any size)."""
     return _render(spec, "svg", width, height, 1)
 
