@@ -354,7 +354,7 @@ def build_term_change(con, filters, lang="zh"):
     vals = [round(float(v), 2) for v in frame["change"]]
     series = [Series(t("rose", lang), [v if v > 0 else None for v in vals], ROSE_FELL_COLORS[0]),
               Series(t("fell", lang), [v if v < 0 else None for v in vals], ROSE_FELL_COLORS[1])]
-    return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("col_terms", lang),
+    return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("col_term", lang),
                      y_title=t("per_10k", lang), value_format="number",
                      source=source_line(con, labels, lang, **f.doc_args), notes=t("notes_terms", lang),
                      key="term_change_bar")
@@ -425,7 +425,7 @@ def build_keyness_bar(con, filters, lang="zh", n=TOP_TERMS):
     series = [Series(a, [v if v > 0 else None for v in vals], labels.region_color.get(region)),
               Series(b, [v if v <= 0 else None for v in vals], "#7F8C8D")]
     docs_regions = [region, filters.compare_with] if filters.compare_with else ()
-    spec = ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("col_terms", lang),
+    spec = ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("col_term", lang),
                      y_title=t("keyness_axis", lang), value_format="number",
                      source=source_line(con, labels, lang, regions=docs_regions, years=filters.years,
                                         doc_types=filters.doc_types),

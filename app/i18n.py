@@ -68,6 +68,7 @@ STRINGS = {
     "col_section": ("章节", "Section"),
     "col_sentence": ("句子", "Sentence"),
     "col_terms": ("匹配词", "Matched terms"),
+    "col_term": ("词语", "Term"),
     "col_region": ("地区", "Region"),
     "col_year": ("年份", "Year"),
     "col_theme": ("主题", "Theme"),

@@ -44,7 +44,8 @@ facts_meta = [
 st.markdown("".join(
     f'<span style="display:inline-block;margin:0 18px 6px 0"><span style="color:#888;font-size:0.85em">{esc(k)}</span>'
     f'<br><b style="font-size:1.1em">{esc(v)}</b></span>' for k, v in facts_meta), unsafe_allow_html=True)
-st.markdown(f"**{tr('meta_title')}**：{esc(meta['title'])} · {tr('meta_source')}：`{esc(meta['source_file'])}`",
+colon = ": " if ui.lang() == "en" else "："
+st.markdown(f"**{tr('meta_title')}**{colon}{esc(meta['title'])} · {tr('meta_source')}{colon}`{esc(meta['source_file'])}`",
             unsafe_allow_html=True)
 
 sents = ui.query("document_sentences", doc_id=doc_id)

@@ -35,9 +35,9 @@ else:
     table = ui.chartdata_call("keyness", kf)
     if not table.empty:
         b_name = lab.region_name.get(other, other) if other else tr("the_rest")
-        shown = table.head(30).rename(columns={"term": tr("col_terms"), "y_a": lab.region_name.get(region, region),
+        shown = table.head(30).rename(columns={"term": tr("col_term"), "y_a": lab.region_name.get(region, region),
                                                "y_b": b_name, "delta": "δ", "z": "z"})
-        with st.expander(f"{tr('col_terms')} · z (α₀ = {int(KEYNESS_ALPHA0)})"):
+        with st.expander(f"{tr('col_term')} · z (α₀ = {int(KEYNESS_ALPHA0)})"):
             st.dataframe(shown, hide_index=True, width="stretch",
                          column_config={"δ": st.column_config.NumberColumn(format="%.2f"),
                                         "z": st.column_config.NumberColumn(format="%.2f")})

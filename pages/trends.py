@@ -41,7 +41,7 @@ ui.show_chart(ui.chart("term_change_bar", f), "term_change_bar")
 changes, yrs = ui.chartdata_call("term_changes", f)
 if changes is not None and not changes.empty:
     a, b = yrs[0], yrs[-1]
-    table = changes.rename(columns={"term": tr("col_terms"), "count_first": f"{a}", "count_last": f"{b}",
-                                    "change": tr("per_10k")})[[tr("col_terms"), f"{a}", f"{b}", tr("per_10k")]]
+    table = changes.rename(columns={"term": tr("col_term"), "count_first": f"{a}", "count_last": f"{b}",
+                                    "change": tr("per_10k")})[[tr("col_term"), f"{a}", f"{b}", tr("per_10k")]]
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={tr("per_10k"): st.column_config.NumberColumn(format="%+.1f")})

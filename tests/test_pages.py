@@ -153,7 +153,7 @@ def test_keywords_keyness_and_kwic(warehouse):
     (n_sent,), = sql(warehouse, "select count(*) from sentences where contains(text_simplified, '网格')")
     assert f"在 {n_sent} 句中" in texts(at)
     table = at.dataframe[0].value
-    assert "丹西" in list(table["匹配词"].head(10))
+    assert "丹西" in list(table["词语"].head(10))
     at = run("keywords", q="不存在的词")
     assert "没有找到" in texts(at)
 
