@@ -101,8 +101,8 @@ def metadata_form(i, pv, regions, doc_types):
         c = st.columns(4)
         for col, level in zip(c, ("province", "city", "district", "subdistrict")):
             new_region[level] = col.text_input(tr(level), value=inf.places.get(level, ""), key=f"{key}_{level}")
-    year = st.number_input(tr("year"), min_value=1949, max_value=2100, step=1, key=f"{key}_year",
-                           value=inf.year.value if inf.year.value else None)
+    # Unbounded on purpose: the range is checked by the same validation as the CLI, with its message.
+    year = st.number_input(tr("year"), step=1, key=f"{key}_year", value=inf.year.value if inf.year.value else None)
     st.caption(tr("evidence", e=inf.year.evidence) + ("" if inf.year.confident else " · " + tr("unsure")))
     type_names = {d["doc_type"]: d["name_en"] if lang() == "en" else d["name_zh"] for d in doc_types}
     type_options = list(type_names)
