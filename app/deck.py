@@ -14,7 +14,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_LABEL_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -168,14 +168,9 @@ def _chart_data(spec):
     data = CategoryChartData(number_format=NUMBER_FORMATS.get(spec.value_format, "General"))
     categories = [str(c) for c in spec.categories]
     series = spec.series[:1] if spec.kind == "pie" else spec.series
-    horizontal = chart_type(spec) in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED)
-    if horizontal:
-        # PowerPoint draws the first category at the bottom; reverse so the slide reads like the screen.
-        categories = categories[::-1]
     data.categories = categories
     for s in series:
-        values = [_clean(v) for v in s.values]
-        data.add_series(s.name, values[::-1] if horizontal else values)
+        data.add_series(s.name, [_clean(v) for v in s.values])
     return data
 
 
@@ -249,6 +244,10 @@ def add_chart(slide, spec, left, top, width, height):
     if spec.y_title and ctype != XL_CHART_TYPE.RADAR_MARKERS:
         value_axis.has_title = True
         _write(value_axis.axis_title.text_frame, [spec.y_title], 11, color=GREY)
+    if ctype == XL_CHART_TYPE.BAR_STACKED:
+        # As on screen: the first region on top (PowerPoint, like Plotly, starts at the bottom).
+        chart.category_axis.reverse_order = True
+        value_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     plot = chart.plots[0]
     if ctype in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.COLUMN_CLUSTERED):
         plot.gap_width = 60
