@@ -84,17 +84,26 @@ def _join(items, lang):
     return (", " if lang == "en" else "、").join(str(i) for i in items)
 
 
-def subtitle(labels, filters, lang, regions=None, years=None):
-    """Which regions, years and document types a chart shows."""
-    regs = regions if regions is not None else filters.regions
-    yrs = years if years is not None else filters.years
+def subtitle(labels, filters, lang, regions=None, years=None, con=None):
+    """Which regions, years and document types a chart shows.
+
+    With a connection, an unrestricted dimension lists what the matching
+    documents actually cover (a slide must say it without the sidebar).
+    """
+    regs = regions if regions else filters.regions
+    yrs = years if years else filters.years
+    types = filters.doc_types
+    if con is not None and not (regs and yrs and types):
+        docs = queries.documents(con, regions=regs or (), years=yrs or (), doc_types=types)
+        if not docs.empty:
+            regs = regs or [r for r in labels.region_order if r in set(docs.region_id)]
+            yrs = yrs or sorted(int(y) for y in docs.year.unique())
+            types = types or sorted(docs.doc_type.unique())
+    sep = ": " if lang == "en" else "："
     r = _join([labels.region_name.get(x, x) for x in regs], lang) if regs else t("chart_all_regions", lang)
     y = _join(sorted(yrs), lang) if yrs else t("chart_all_years", lang)
-    d = _join([labels.doc_type_name.get(x, x) for x in filters.doc_types], lang) if filters.doc_types else t("chart_all_types", lang)
-    sep = " · "
-    return sep.join([f"{t('regions', lang)}: {r}" if lang == "en" else f"{t('regions', lang)}：{r}",
-                     f"{t('years', lang)}: {y}" if lang == "en" else f"{t('years', lang)}：{y}",
-                     f"{t('doc_types', lang)}: {d}" if lang == "en" else f"{t('doc_types', lang)}：{d}"])
+    d = _join([labels.doc_type_name.get(x, x) for x in types], lang) if types else t("chart_all_types", lang)
+    return " · ".join([f"{t('regions', lang)}{sep}{r}", f"{t('years', lang)}{sep}{y}", f"{t('doc_types', lang)}{sep}{d}"])
 
 
 def source_line(con, labels, lang, **doc_args):
@@ -164,7 +173,7 @@ def build_theme_share_bar(con, filters, lang="zh"):
     labels = Labels(con, lang)
     tc = theme_table(con, filters)
     title, y_title, fmt, notes = _share_texts(filters, lang)
-    sub = subtitle(labels, filters, lang)
+    sub = subtitle(labels, filters, lang, con=con)
     themes = labels.themes_for(filters)
     if tc.empty or not themes:
         return _empty("bar", "theme_share_bar", title, sub)
@@ -185,7 +194,7 @@ def build_theme_heatmap(con, filters, lang="zh"):
     labels = Labels(con, lang)
     tc = theme_table(con, filters)
     _, y_title, fmt, notes = _share_texts(filters, lang)
-    sub = subtitle(labels, filters, lang)
+    sub = subtitle(labels, filters, lang, con=con)
     title = t("heatmap_title", lang) + " · " + y_title + (
         f"（{_measure_label(filters, lang)}）" if lang == "zh" else f" ({_measure_label(filters, lang)})")
     themes = labels.themes_for(filters)
@@ -209,7 +218,7 @@ def build_theme_radar(con, filters, lang="zh"):
     labels = Labels(con, lang)
     tc = theme_table(con, filters)
     _, y_title, fmt, notes = _share_texts(filters, lang)
-    sub = subtitle(labels, filters, lang)
+    sub = subtitle(labels, filters, lang, con=con)
     title = t("radar_title", lang) + " · " + y_title + (
         f"（{_measure_label(filters, lang)}）" if lang == "zh" else f" ({_measure_label(filters, lang)})")
     themes = labels.themes_for(filters)
@@ -235,13 +244,14 @@ def build_region_emphasis(con, filters, lang="zh"):
     labels = Labels(con, lang)
     f = filters.with_(mode="share")
     tc = theme_table(con, f)
-    sub = subtitle(labels, filters, lang)
+    sub = subtitle(labels, filters, lang, con=con)
     title = t("emphasis_title", lang)
     themes = labels.themes_for(filters)
     if tc.empty or not themes:
         return _empty("stacked_bar", "region_emphasis", title, sub)
     latest = tc.groupby("region_id")["year"].max()
     groups = [(r, int(latest[r])) for r in labels.region_order if r in latest.index]
+    sub = subtitle(labels, filters, lang, regions=[r for r, _ in groups], years=sorted({y for _, y in groups}), con=con)
     matrix = _matrix(tc, groups, themes)
     cats = [labels.group(r, y) for r, y in groups]
     series = [Series(labels.theme_name[th], [row[j] for row in matrix], labels.theme_color[th])
@@ -297,7 +307,7 @@ def build_theme_trend(con, filters, lang="zh"):
     else:
         title = t("trend_title", lang, region=rname)
     key = "theme_slope" if slope else "theme_trend"
-    sub = subtitle(labels, f, lang, regions=[region] if region else [], years=yrs)
+    sub = subtitle(labels, f, lang, regions=[region] if region else [], years=yrs, con=con)
     themes = labels.themes_for(filters)
     if tc.empty or not themes:
         return _empty("line", key, title, sub)
@@ -346,7 +356,7 @@ def build_term_change(con, filters, lang="zh"):
     a, b = (yrs[0], yrs[-1]) if len(yrs) >= 2 else ("", "")
     title = t("terms_change_title", lang, region=rname, a=a, b=b)
     f = filters.with_(regions=(region,) if region else ())
-    sub = subtitle(labels, f, lang, regions=[region] if region else [], years=yrs)
+    sub = subtitle(labels, f, lang, regions=[region] if region else [], years=yrs, con=con)
     if frame is None or frame.empty:
         return _empty("bar", "term_change_bar", title, sub)
     frame = frame.sort_values("change")
@@ -415,7 +425,7 @@ def build_keyness_bar(con, filters, lang="zh", n=TOP_TERMS):
     b = labels.region_name.get(filters.compare_with, filters.compare_with) if filters.compare_with else t("the_rest", lang)
     title = t("keyness_title", lang, a=a, b=b)
     regs = [region, filters.compare_with] if filters.compare_with else []
-    sub = subtitle(labels, filters, lang, regions=regs)
+    sub = subtitle(labels, filters, lang, regions=regs, con=con)
     k = keyness(con, filters)
     if k.empty:
         return _empty("bar", "keyness_bar", title, sub)
@@ -483,7 +493,7 @@ def build_facts_bar(con, filters, lang="zh"):
     theme_names = _join([labels.theme_name.get(x, x) for x in filters.themes], lang) if filters.themes else None
     title = (t("facts_title", lang, unit=unit or "", theme=theme_names) if theme_names
              else t("facts_title_all", lang, unit=unit or ""))
-    sub = subtitle(labels, filters, lang)
+    sub = subtitle(labels, filters, lang, con=con)
     fx = queries.facts(con, themes=filters.themes, kinds=filters.kinds, units=(unit,) if unit else (),
                        **filters.doc_args) if unit else pd.DataFrame()
     if fx.empty:
@@ -513,7 +523,7 @@ def build_target_achievement(con, filters, lang="zh"):
     labels = Labels(con, lang)
     unit = _fact_unit(con, filters)
     title = t("pairs_chart_title", lang, unit=unit or "")
-    sub = subtitle(labels, filters, lang)
+    sub = subtitle(labels, filters, lang, con=con)
     fx = queries.facts(con, themes=filters.themes, units=(unit,) if unit else (), **filters.doc_args) if unit else pd.DataFrame()
     pairs = target_achievement_pairs(fx) if not fx.empty else pd.DataFrame()
     if pairs.empty:
