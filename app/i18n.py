@@ -38,6 +38,7 @@ STRINGS = {
                      "No warehouse at {path}. Run `python -m etl build` first."),
     "no_data": ("当前筛选条件下没有数据。", "No data for these filters."),
     "no_documents": ("当前筛选条件下没有文档。", "No documents match these filters."),
+    "showing_all": ("以下列出全部文档。", "All documents are listed instead."),
     # overview
     "overview_intro": ("各地区街道工作文档按主题比较：覆盖情况、重点主题一目了然。",
                        "Sub-district work documents compared by theme: coverage and emphasis at a glance."),

@@ -12,6 +12,7 @@ lab = ui.labels()
 
 docs = ui.query("documents", **flt.doc_args)
 if docs.empty:
+    st.info(tr("no_documents") + " " + tr("showing_all"))
     docs = ui.query("documents")
 if docs.empty:
     st.info(tr("no_documents"))
