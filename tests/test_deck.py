@@ -288,3 +288,72 @@ def test_east_asian_font_goes_before_later_siblings():
     deck.set_east_asian(rpr)
     deck.set_east_asian(rpr)
     assert [etree.QName(c).localname for c in rpr] == ["latin", "ea", "cs", "sym"]
+
+
+# ------------------------------------------------------------------ the deck panel in the dashboard (AppTest)
+
+@pytest.fixture
+def themes_page(built_warehouse, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/themes.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def deck_titles(at):
+    return [it["spec"].title for it in at.session_state["deck_items"]]
+
+
+def panel_lines(at):
+    return [m.value for m in at.sidebar.markdown if m.value.startswith("**")]
+
+
+def test_deck_panel_adds_reorders_removes_and_clears(themes_page):
+    at = themes_page
+    assert "deck_export" not in [d.key for d in at.get("download_button")]
+    at.button(key="deck_add_theme_share_bar").click().run()
+    at.button(key="deck_add_theme_radar").click().run()
+    at.button(key="deck_add_theme_radar").click().run()
+    share, radar = "各地区各年份的主题占比（按句数）", "主题结构雷达图 · 占比（按句数）"
+    assert deck_titles(at) == [share, radar]
+    assert panel_lines(at) == [f"**1.** {share}", f"**2.** {radar}"]
+    ids = [it["id"] for it in at.session_state["deck_items"]]
+    at.button(key=f"deck_up_{ids[1]}").click().run()
+    assert deck_titles(at) == [radar, share]
+    assert at.button(key=f"deck_up_{ids[1]}").disabled
+    export = [d for d in at.get("download_button") if d.proto.label == "导出PPT"]
+    assert len(export) == 1 and not export[0].proto.disabled
+    at.button(key=f"deck_rm_{ids[1]}").click().run()
+    assert deck_titles(at) == [share]
+    at.button(key="deck_clear").click().run()
+    assert deck_titles(at) == []
+    assert not at.exception
+
+
+def test_every_chart_offers_four_downloads_and_add_to_deck(themes_page):
+    at = themes_page
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["PNG", "SVG", "CSV", "Excel"] * 3
+    assert {"deck_add_theme_share_bar", "deck_add_theme_heatmap", "deck_add_theme_radar"} <= {b.key for b in at.button}
+    assert all(b.label == "加入幻灯片" for b in at.button if b.key.startswith("deck_add_"))
+
+
+def test_without_chromium_image_buttons_say_why(built_warehouse, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from app import images
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chrome")
+    monkeypatch.setattr(images, "DEFAULT_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setattr(images.shutil, "which", lambda name: None)
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    buttons = at.get("download_button")
+    images_ = [d.proto for d in buttons if d.proto.label in ("PNG", "SVG")]
+    data = [d.proto for d in buttons if d.proto.label in ("CSV", "Excel")]
+    assert images_ and all(p.disabled and "Chromium" in p.help for p in images_)
+    assert data and not any(p.disabled for p in data)
