@@ -14,7 +14,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -212,6 +212,17 @@ def _exclusive(spec):
         sum(1 for s in spec.series if _clean(s.values[i]) is not None) <= 1 for i in range(len(spec.categories)))
 
 
+def _value_axis_at_last_category(value_axis):
+    """valAx/c:crosses = max: the value axis meets the category axis at its last category.
+
+    python-pptx's `crosses` setter writes the other axis's element, so we set ours directly.
+    """
+    element = value_axis._element
+    element._remove_crosses()
+    element._remove_crossesAt()
+    element._add_crosses(val=XL_AXIS_CROSSES.MAXIMUM)
+
+
 def add_chart(slide, spec, left, top, width, height):
     """A native chart for the spec, coloured like the screen, with axis formats and legend."""
     ctype = chart_type(spec)
@@ -245,9 +256,13 @@ def add_chart(slide, spec, left, top, width, height):
         value_axis.has_title = True
         _write(value_axis.axis_title.text_frame, [spec.y_title], 11, color=GREY)
     if ctype == XL_CHART_TYPE.BAR_STACKED:
-        # As on screen: the first region on top (PowerPoint, like Plotly, starts at the bottom).
+        # As on screen: the first region on top (PowerPoint, like Plotly, starts at the bottom);
+        # the value axis then crosses at the last category to stay below the bars.
         chart.category_axis.reverse_order = True
-        value_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+        _value_axis_at_last_category(value_axis)
+    if any(v is not None and v < 0 for s in spec.series for v in map(_clean, s.values)):
+        # Labels beside the zero line would sit on the negative bars.
+        chart.category_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     plot = chart.plots[0]
     if ctype in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.COLUMN_CLUSTERED):
         plot.gap_width = 60
@@ -281,7 +296,7 @@ def add_heatmap_table(slide, spec, left, top, width, height):
     Shading is relative to the largest value in the table; headers take the column colours.
     """
     n_rows, n_cols = len(spec.series) + 1, len(spec.categories) + 1
-    row_h = min(Inches(0.5), Emu(int(height / n_rows)))
+    row_h = min(Inches(0.6), Emu(int(height / n_rows)))
     frame = slide.shapes.add_table(n_rows, n_cols, left, top, width, Emu(row_h * n_rows))
     table = frame.table
     first_w = Inches(1.9)

@@ -155,5 +155,5 @@ def main(argv=None):
         return 2
     for key in skipped:
         print(f"warning: chart {key} has no data for these filters and was left out", file=sys.stderr)
-    print(f"wrote {args.out}: {n + 1} slides ({n} charts) in {time.perf_counter() - start:.2f} s")
+    print(f"wrote {args.out}: {n + 1} slides ({n} chart{'s' if n != 1 else ''}) in {time.perf_counter() - start:.2f} s")
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from pptx import Presentation
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
 from pptx.oxml.ns import qn
 
 from app import deck
@@ -145,6 +145,7 @@ def test_emphasis_bars_read_top_down_like_the_screen(default_deck, sql):
     """PowerPoint draws the first category at the bottom; the axis is reversed so Binhai is on top."""
     chart = chart_of(default_deck.slides[1])
     assert chart.category_axis.reverse_order
+    assert chart.value_axis._element.find(qn("c:crosses")).get("val") == "max"  # the value axis stays below
     cats, series = values(chart)
     latest = sql.execute("""select r.name_zh || ' ' || max(d.year) from documents d join regions r using (region_id)
                             group by r.region_id, r.name_zh order by r.region_id""").fetchall()
@@ -176,6 +177,8 @@ def test_keyness_bars_hold_one_value_per_term(default_deck):
     for i in range(len(cats)):
         assert sum(vals[i] is not None for vals in series.values()) == 1
     assert chart.plots[0].overlap == 100
+    # Term labels at the left edge, not on the negative bars.
+    assert chart.category_axis.tick_label_position == XL_TICK_LABEL_POSITION.LOW
 
 
 def test_source_lines_name_every_document_and_notes_explain(default_deck, sql):
