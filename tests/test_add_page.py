@@ -159,3 +159,15 @@ def test_page_offers_only_configured_regions_and_refuses_a_taken_id(store, tmp_p
     at.button(key="add_confirm").click().run()
     assert "binhai" in at.error[0].value and "region already configured" in at.error[0].value
     assert snapshot(store) == before
+
+
+def test_inside_the_dashboard_the_new_document_appears_without_restart(store, tmp_path):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    at.switch_page("pages/add_documents.py").run()
+    assert at.title[0].value == "添加文档" and not at.exception
+    at.file_uploader[0].upload("plan.docx", make_docx(tmp_path / "plan.docx").read_bytes()).run()
+    at.button(key="add_confirm").click().run()
+    assert not at.exception and "已添加 1 个文档" in at.success[0].value
+    at.switch_page("pages/documents.py").run()
+    assert not at.exception
+    assert any("2024 · 工作计划 · 大港街道2024年工作计划" in o for o in at.selectbox[0].options)
