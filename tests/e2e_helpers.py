@@ -83,21 +83,49 @@ def require_chromium():
         pytest.skip("Debian chromium (/usr/bin/chromium) is not installed")
 
 
-@pytest.fixture(scope="session")
-def streamlit_url(built_warehouse):
-    """Base URL of a dashboard server on the session's warehouse."""
-    require_chromium()
-    with run_streamlit(built_warehouse) as url:
-        yield url
+# Test modules import these fixtures, so pytest sees one definition per module;
+# the process-wide cache below keeps it to one server and one browser anyway
+# (Playwright's sync API cannot be started twice in a thread).
+_SHARED = {}
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """One headless Chromium for the whole session."""
-    require_chromium()
+def _shared(name, factory):
+    """Enter the context manager from `factory` once per process; exit it at interpreter exit."""
+    if name not in _SHARED:
+        stack = _SHARED.setdefault("_stack", contextlib.ExitStack())
+        _SHARED[name] = stack.enter_context(factory())
+    return _SHARED[name]
+
+
+def close_shared():
+    """Stop the shared browser and server (LIFO: browser first)."""
+    stack = _SHARED.pop("_stack", None)
+    _SHARED.clear()
+    if stack is not None:
+        stack.close()
+
+
+@contextlib.contextmanager
+def _playwright_browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p, launch_chromium(p) as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def streamlit_url(built_warehouse, request):
+    """Base URL of a dashboard server on the session's warehouse."""
+    require_chromium()
+    request.session.config.add_cleanup(close_shared)
+    return _shared("url", lambda: run_streamlit(built_warehouse))
+
+
+@pytest.fixture(scope="session")
+def browser(request):
+    """One headless Chromium for the whole session."""
+    require_chromium()
+    request.session.config.add_cleanup(close_shared)
+    return _shared("browser", _playwright_browser)
 
 
 @pytest.fixture
