@@ -219,3 +219,12 @@ def test_missing_warehouse_is_explained(tmp_path, monkeypatch):
     at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
     assert not at.exception
     assert "python -m etl build" in at.error[0].value
+
+
+def test_document_text_is_escaped():
+    from app import ui
+    out = ui.highlight("<script>alert(1)</script> 网格化", "<script>alert(1)</script> 网格化", ["网格"])
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert '<mark style="background:#FFF3B0;padding:0 1px">网格</mark>化' in out
+    # Terms found in the Simplified copy mark the same span of the Traditional original.
+    assert ">網格</mark>" in ui.highlight("網格化管理", "网格化管理", ["网格"])

@@ -92,3 +92,14 @@ def test_counts_and_build_info(con):
     info = dict(zip(*queries.build_info(con).to_dict("list").values()))
     assert "content_hash" in info and "built_at" in info
     assert queries.years(con) == [2013, 2016, 2020, 2023]
+
+
+def test_sql_lives_only_in_queries():
+    """Pages, the shell and the chart builders hold no SQL."""
+    import re
+    from conftest import ROOT
+    sql = re.compile(r"\b(select|insert|update|delete)\b[^\n]{0,200}\b(from|into|set)\b", re.I)
+    files = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")),
+             *[ROOT / "app" / f for f in ("chartdata.py", "ui.py", "plotly_charts.py", "i18n.py")]]
+    offenders = [f.name for f in files if f.exists() and sql.search(f.read_text(encoding="utf-8"))]
+    assert offenders == []
