@@ -11,7 +11,7 @@ from etl.manifest import YEAR_RANGE
 from etl.normalize import to_simplified
 
 CN_DIGITS = str.maketrans("〇零一二三四五六七八九○Ｏ", "0012345678900")
-YEAR_PHRASE = re.compile(r"(\d{4})\s*年\s*(?:上半年|下半年|全年|第[一二三四]季度|是|以来|工作|度|街道|,|，|重点|主要)")
+YEAR_PHRASE = re.compile(r"(\d{4})\s*年\s*(?:上半年|下半年|全年|第[一二三四]季度|是|工作|度|街道|,|，|重点|主要)")
 ANY_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
 PROVINCES = ("北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 "

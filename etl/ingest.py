@@ -185,7 +185,6 @@ def extract(pv, meta, paths):
             raise DocumentError(pv.name, exc.reason) from None
         except Exception as exc:  # noqa: BLE001 - an extractor crash on user input is bad input, not a dead page
             raise DocumentError(pv.name, f"extraction failed: {type(exc).__name__}: {exc}") from None
-    result.document["source_file"] = meta.source_file
     cache.store(cache.cache_key(pv.data, meta, dictionary.version), result, paths.cache_dir)
     return result
 

@@ -113,8 +113,10 @@ def metadata_form(i, pv, regions, doc_types):
     title = st.text_input(tr("doc_title"), value=inf.title.value, key=f"{key}_title")
     if pv.raw.published:
         st.caption(f"{tr('published')}: {pv.raw.published}")
+    # An unchanged year stays inferred (documents.year_inferred); an edited one is stated.
     overrides = Overrides(region=None if region == "__new__" else region,
-                          year=int(year) if year is not None else None, doc_type=doc_type, title=title)
+                          year=None if year is None or year == inf.year.value else int(year),
+                          doc_type=doc_type, title=title)
     return overrides, new_region
 
 

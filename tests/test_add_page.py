@@ -111,6 +111,17 @@ def test_new_region_without_names_changes_nothing(store):
     assert snapshot(store) == before
 
 
+def test_year_left_as_inferred_stays_marked_inferred(store):
+    text = "青岛市市北区大港街道上半年工作纪实\n今年以来，街道新增就业岗位1200个。\n2019年以来累计改造小区30个。\n"
+    at = page()
+    at.file_uploader[0].upload("notes.txt", text.encode()).run()
+    assert at.number_input[0].value == 2019 and at.selectbox[0].value == "qingdao"
+    at.button(key="add_confirm").click().run()
+    assert not at.error, [e.value for e in at.error]
+    last = store.manifest.read_text(encoding="utf-8").strip().split("\n")[-1].split(",")
+    assert (last[6], last[7]) == ("2019", "true")
+
+
 def test_duplicate_upload_is_flagged(store):
     data = (store.seeds_dir / "004_450e182e794b4c39.txt").read_bytes()
     at = page()
