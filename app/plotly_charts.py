@@ -18,7 +18,11 @@ def _fmt(spec):
         return ".0%", ".1%"
     if spec.value_format == "count":
         return ",d", ",d"
-    return "~s", ",.4~g"
+    values = [abs(v) for s in spec.series for v in s.values if isinstance(v, (int, float))]
+    if values and max(values) >= 10000:
+        # Money and head counts: full digits with separators, never SI prefixes like "1.5G".
+        return ",d", ",.6~g"
+    return "~g", ",.4~g"
 
 
 def _wrap(text, width=60):

@@ -34,9 +34,9 @@ table = facts.assign(
     source=facts.sentence,
 )
 cols = {"region": tr("col_region"), "year": tr("col_year"), "indicator": tr("col_indicator"),
-        "surface": tr("col_surface"), "value": tr("col_value"), "unit": tr("col_unit"), "kind_name": tr("col_kind"),
-        "comparator": tr("col_comparator"), "theme_name": tr("col_theme"), "source": tr("col_source"),
-        "title": tr("col_document")}
+        "surface": tr("col_surface"), "kind_name": tr("col_kind"), "theme_name": tr("col_theme"),
+        "source": tr("col_source"), "value": tr("col_value"), "unit": tr("col_unit"),
+        "comparator": tr("col_comparator"), "title": tr("col_document")}
 st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="stretch",
              column_config={tr("col_value"): st.column_config.NumberColumn(format="%,.6g"),
                             tr("col_source"): st.column_config.TextColumn(width="large"),
