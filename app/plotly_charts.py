@@ -21,7 +21,7 @@ def _fmt(spec):
     values = [abs(v) for s in spec.series for v in s.values if isinstance(v, (int, float))]
     if values and max(values) >= 10000:
         # Money and head counts: full digits with separators, never SI prefixes like "1.5G".
-        return ",d", ",.6~g"
+        return ",d", ",.12~g"
     return "~g", ",.4~g"
 
 
