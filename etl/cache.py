@@ -5,11 +5,14 @@ row, the theme dictionary and the extraction code. The key hashes all of
 them, so a change to any stage's code, the dictionaries or the metadata is a
 miss, never a stale hit. Entries are pickles written to a temp file and
 renamed, so a killed build leaves no half entry; an unreadable entry is a miss.
+Entries a build uses are touched, and entries untouched for MAX_AGE_DAYS
+are pruned, so old code versions do not pile up.
 """
 import hashlib
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +21,7 @@ from etl import PIPELINE_VERSION
 from etl.config import ROOT
 
 CACHE_DIR = Path(os.environ.get("JIEDAO_CACHE", ROOT / ".cache" / "extract"))
+MAX_AGE_DAYS = 30
 CODE_FILES = ("read.py", "normalize.py", "segment.py", "themes.py", "facts.py", "keywords.py", "pipeline.py")
 
 
@@ -51,7 +55,9 @@ def load(key, cache_dir=None):
     path = Path(cache_dir or CACHE_DIR) / f"{key}.pkl"
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            result = pickle.load(fh)
+        os.utime(path)
+        return result
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         return None
 
@@ -62,9 +68,30 @@ def store(key, result, cache_dir=None):
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    except OSError:
+        return False
+    try:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache_dir / f"{key}.pkl")
-    except OSError:
+    except (OSError, pickle.PicklingError):
+        Path(tmp).unlink(missing_ok=True)
         return False
     return True
+
+
+def prune(cache_dir=None, max_age_days=MAX_AGE_DAYS):
+    """Delete entries (and stray temp files) no build has used for `max_age_days`."""
+    cache_dir = Path(cache_dir or CACHE_DIR)
+    if not cache_dir.is_dir():
+        return 0
+    cutoff = time.time() - max_age_days * 86400
+    removed = 0
+    for p in [*cache_dir.glob("*.pkl"), *cache_dir.glob("*.tmp")]:
+        try:
+            if p.stat().st_mtime < cutoff:
+                p.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed

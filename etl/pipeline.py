@@ -171,6 +171,8 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
         else:
             loaded += _collect(map(_extract_job, misses), len(jobs), failed, progress, writer, store, start=len(hits))
         counts = writer.finish(info, after_write=score_rows)
+    if use_cache:
+        cache.prune(cache_dir)
     return BuildReport(loaded, failed, counts, cached=len(hits))
 
 

@@ -5,6 +5,7 @@ leave seeds/, the manifest, regions.yaml and the warehouse byte-for-byte as
 they were; good input must be stored, listed and loaded, extracting only the
 new document.
 """
+import os
 import shutil
 from pathlib import Path
 
@@ -223,3 +224,30 @@ def test_prepare_names_the_file_for_every_error(store):
     with pytest.raises(DocumentError) as err:
         ingest.prepare([("a.txt", PLAIN.encode()), ("b.txt", b"")], store, Overrides(region="binhai"))
     assert err.value.source == "b.txt"
+
+
+def test_cache_key_follows_metadata_and_bad_entries_are_misses(store, tmp_path):
+    """Changing a document's type changes its facts' kinds: it must be re-extracted, the rest reused."""
+    from etl import cache
+    from etl.manifest import read_manifest, write_manifest
+    cache_dir = tmp_path / "cache"
+    first = pipeline.build(store.seeds_dir, store.manifest, tmp_path / "a.duckdb", workers=1,
+                           regions_file=store.regions_file, cache_dir=cache_dir)
+    assert first.cached == 0 and len(list(cache_dir.glob("*.pkl"))) == 5
+    metas = read_manifest(store.manifest)
+    metas["000_2f0f695204b7557d.txt"].doc_type = "summary"
+    write_manifest(store.manifest, metas.values())
+    from etl.themes import default_dictionary
+    damaged = "001_3dde43c3253f4fbc.txt"
+    key = cache.cache_key((store.seeds_dir / damaged).read_bytes(), metas[damaged], default_dictionary().version)
+    (cache_dir / f"{key}.pkl").write_bytes(b"not a pickle")
+    second = pipeline.build(store.seeds_dir, store.manifest, tmp_path / "b.duckdb", workers=1,
+                            regions_file=store.regions_file, cache_dir=cache_dir)
+    assert not second.failed and second.cached == 3
+    with duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True) as con:
+        assert con.execute("select doc_type from documents where doc_id = '000_2f0f695204b7557d'").fetchone() == (
+            "summary",)
+    old = tmp_path / "cache" / "stale.pkl"
+    old.write_bytes(b"x")
+    os.utime(old, (0, 0))
+    assert cache.prune(cache_dir) == 1 and not old.exists() and len(list(cache_dir.glob("*.pkl"))) >= 5
