@@ -9,8 +9,6 @@ from app.ui import esc, tr
 
 ui.require_shell()
 ui.page_header("page_overview", "overview_intro")
-lang = ui.lang()
-en = lang == "en"
 flt = ui.filters()
 lab = ui.labels()
 
@@ -29,7 +27,7 @@ else:
 # Coverage: every configured region, with or without documents.
 st.subheader(tr("coverage"))
 cov = ui.query("coverage")
-region_col, year_col = tr("col_region"), tr("col_year")
+region_col = tr("col_region")
 rows, missing = [], []
 for region_id, grp in cov.groupby("region_id", sort=False):
     name = lab.region_name.get(region_id, region_id)
@@ -43,7 +41,6 @@ for region_id, grp in cov.groupby("region_id", sort=False):
                 f"{int(d.n_chars):,} {tr('chars_unit')}")
         rows.append({region_col: name, "_year": int(d.year), "cell": cell})
 frame = pd.DataFrame(rows)
-yrs = sorted(y for y in frame["_year"].dropna().unique())
 matrix = frame.dropna(subset=["_year"]).pivot_table(index=region_col, columns="_year", values="cell",
                                                      aggfunc=lambda s: " / ".join(s))
 matrix = matrix.reindex([lab.region_name.get(r, r) for r in cov["region_id"].drop_duplicates()])
