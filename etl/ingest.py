@@ -121,15 +121,19 @@ def _regions(paths, new_region=None):
 
 def preview(name, data, paths, new_region=None, known=None):
     """Read one file (bytes as uploaded) and infer its metadata, or raise DocumentError naming it."""
-    check_name(name)
+    ext = check_name(name)
     if not data or not data.strip():
         raise DocumentError(name, "empty file")
     if len(data) > read.MAX_BYTES:
         raise DocumentError(name, f"file too large: {len(data)} bytes (limit {read.MAX_BYTES})")
     with tempfile.TemporaryDirectory(prefix="jiedao-add-") as tmp:
-        path = Path(tmp) / name
+        path = Path(tmp) / f"upload{ext}"   # the user's name never reaches the file system
         path.write_bytes(data)
-        raw = read.read_document(path)
+        try:
+            raw = read.read_document(path)
+        except DocumentError as exc:
+            raise DocumentError(name, exc.reason) from None
+    raw.source_file = name
     sha = hashlib.sha256(data).hexdigest()
     known = _loaded_hashes(paths) if known is None else known
     return Preview(name, data, sha, raw, infer_metadata(raw, _regions(paths, new_region)), known.get(sha))

@@ -127,3 +127,20 @@ def test_whole_pipeline_on_random_documents(text, encoding):
         except DocumentError:
             return
     assert result.document["n_sentences"] == len(result.sentences) > 0
+
+
+@FAST
+@example("街" * 101, "大港街道2024年工作计划。\n".encode())   # 300 bytes + .txt: longer than a file name may be
+@example("../x", b"")
+@given(st.text(max_size=300), st.sampled_from([b"", "大港街道2024年工作计划。\n".encode(), b"\x00\x01"]))
+def test_any_upload_name_is_refused_or_read_never_crashes(name, data):
+    """Upload names come from browsers: long, odd or hostile names give a DocumentError at worst."""
+    from etl.config import ROOT
+    from etl.ingest import Paths, preview
+    seeds = ROOT / "seeds"
+    paths = Paths(seeds, seeds / "manifest.csv", ROOT / "warehouse.duckdb", ROOT / "config" / "regions.yaml")
+    try:
+        pv = preview(name + ".txt" if len(name) % 2 else name, data, paths)
+    except DocumentError:
+        return
+    assert pv.raw.text
