@@ -240,6 +240,8 @@ HTML_META_DATE = ("pubdate", "publishdate", "firstpublishedtime", "article:publi
                   "datepublished", "publish_date", "dc.date", "dc.date.issued")
 HTML_BLOCKS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table", "section", "article")
 MIN_MAIN_HANZI = 20
+MAIN_SHARE = 0.75
+INLINE_TAGS = ("p", "span", "font", "strong", "b", "em", "i", "u", "a", "br", "center")
 ISO_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
@@ -287,13 +289,14 @@ def _block_text(node):
 
 
 def _main_node(soup):
-    """The element holding the article: most Chinese in its own paragraphs.
+    """The element holding the article: the deepest one with most of the page's Chinese prose.
 
-    Government pages put the body in a div full of <p>; navigation and link
-    lists are short anchors. Each text run votes for its nearest block parent,
-    anchor text counts for nothing, and the parent with the most votes wins.
+    Government pages put the body in one container full of paragraphs;
+    navigation and link lists are short anchors. Text in anchors counts for
+    nothing; every other text run counts for its block and all its ancestors,
+    and the deepest element holding MAIN_SHARE of the prose is the article.
     """
-    votes = {}
+    weights, nodes, depth = {}, {}, {}
     for string in soup.find_all(string=True):
         parent = string.parent
         if parent is None or parent.name in ("script", "style", "title", "[document]"):
@@ -303,16 +306,18 @@ def _main_node(soup):
         n = len(CJK.findall(string))
         if not n:
             continue
-        block = parent if parent.name not in ("p", "span", "font", "strong", "b", "em", "i", "u") else parent.parent
-        while block is not None and block.name in ("p", "span", "font", "strong", "b", "em", "i", "u", "center"):
-            block = block.parent
-        if block is None:
-            continue
-        votes[id(block)] = (votes.get(id(block), (0, block))[0] + n, block)
-    if not votes:
+        chain = [parent, *parent.parents]
+        for level, node in enumerate(reversed(chain)):
+            weights[id(node)] = weights.get(id(node), 0) + n
+            nodes[id(node)], depth[id(node)] = node, level
+    if not weights:
         return None, 0
-    n, node = max(votes.values(), key=lambda v: v[0])
-    return node, n
+    total = max(weights.values())
+    best = max((k for k, w in weights.items() if w >= MAIN_SHARE * total and nodes[k].name not in INLINE_TAGS),
+               key=lambda k: depth[k], default=None)
+    if best is None:
+        return None, 0
+    return nodes[best], weights[best]
 
 
 def read_html_file(path):

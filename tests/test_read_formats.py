@@ -63,6 +63,16 @@ def test_government_page_main_text_only(tmp_path):
         assert furniture not in doc.text, furniture
 
 
+def test_html_body_split_over_many_containers_is_read_whole(tmp_path):
+    paras = "".join(f'<div class="para"><span>第{i}项：街道完成老旧小区改造，惠及居民三百余户。</span></div>' for i in range(8))
+    page = GOV_PAGE.replace(GOV_PAGE[GOV_PAGE.index('<div class="TRS_Editor"'):GOV_PAGE.index('<div class="share">')],
+                            f'<div class="content">{paras}</div>\n')
+    (tmp_path / "split.html").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "split.html")
+    assert all(f"第{i}项" in doc.text for i in range(8))
+    assert "版权所有" not in doc.text and "网站首页" not in doc.text
+
+
 def test_html_date_from_the_page_text_and_declared_charset(tmp_path):
     page = (GOV_PAGE.replace('<meta name="PubDate" content="2024-01-15 09:30">', "")
             .replace("发布日期：2024-01-15", "发布日期：2023-12-30").replace('charset="utf-8"', 'charset="gbk"'))
