@@ -186,6 +186,7 @@ def read_docx_file(path):
     return RawDocument(name, text, "docx", published, {"title": title} if title else {})
 
 
+PAGE_NUMBER = re.compile(r"^(?:[-—–－\s]*\d{1,3}[-—–－\s]*|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 SENTENCE_END = re.compile(r"[。！？；：!?;:）)]$")
 
 
@@ -219,7 +220,8 @@ def read_pdf_file(path):
         with pdfplumber.open(str(path)) as pdf:
             meta_title = str((pdf.metadata or {}).get("Title") or "").strip()
             for page in pdf.pages:
-                pages.append("\n".join(_reflow((page.extract_text() or "").split("\n"))))
+                lines = [ln for ln in (page.extract_text() or "").split("\n") if not PAGE_NUMBER.match(ln.strip())]
+                pages.append("\n".join(_reflow(lines)))
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files

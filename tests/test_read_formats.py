@@ -27,6 +27,11 @@ def test_pdf_text_layer_is_read_and_wrapped_lines_rejoined(tmp_path):
     assert doc.meta["title"] == "大港街道2024年工作计划"
 
 
+def test_pdf_page_numbers_are_dropped(tmp_path):
+    doc = read_document(make_pdf(tmp_path / "numbered.pdf", text=PLAN_TEXT + "— 1 —\n第 1 页 共 2 页\n"))
+    assert doc.text == PLAN_TEXT.rstrip("\n")
+
+
 def test_scanned_pdf_is_refused(tmp_path):
     with pytest.raises(DocumentError, match="no text layer; OCR is not supported") as err:
         read_document(make_scanned_pdf(tmp_path / "scan.pdf"))
