@@ -110,6 +110,8 @@ def chart_actions(spec, key):
                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             key=f"xlsx_{key}", on_click="ignore", help=_t("xlsx_help"), icon=":material/grid_on:")
     cols[4].button(_t("add"), key=f"deck_add_{key}", on_click=_on_add, args=(spec,), icon=":material/add_to_queue:")
+    if no_browser:
+        st.caption(no_browser)
 
 
 def _current_filters_lines(lang):

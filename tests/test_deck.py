@@ -360,3 +360,14 @@ def test_without_chromium_image_buttons_say_why(built_warehouse, monkeypatch):
     data = [d.proto for d in buttons if d.proto.label in ("CSV", "Excel")]
     assert images_ and all(p.disabled and "Chromium" in p.help for p in images_)
     assert data and not any(p.disabled for p in data)
+    assert any("无法生成 PNG/SVG" in c.value for c in at.caption)
+
+
+def test_focus_and_comparison_regions(built_warehouse, tmp_path):
+    out = tmp_path / "focus.pptx"
+    n, _ = cli.build_deck_file(out, warehouse=built_warehouse, charts=["keyness_bar", "theme_trend"],
+                               focus="xiangshan", compare_with="qingdao", date=TODAY)
+    prs = Presentation(str(out))
+    assert n == 2
+    assert "象山·丹西 相对于 青岛·大港 的特征词" in texts(prs.slides[1])
+    assert "象山·丹西：各年份主题占比变化" in texts(prs.slides[2])
