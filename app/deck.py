@@ -10,11 +10,11 @@ No browser is involved.
 import datetime as dt
 import io
 
-from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
@@ -63,9 +63,7 @@ def set_east_asian(rpr, typeface=FONT_EA):
     """
     for old in rpr.findall(qn("a:ea")):
         rpr.remove(old)
-    ea = etree.SubElement(rpr, qn("a:ea"))
-    ea.set("typeface", typeface)
-    rpr.remove(ea)
+    ea = rpr.makeelement(qn("a:ea"), {"typeface": typeface})
     successor = next((rpr.find(qn(tag)) for tag in _EA_SUCCESSORS if rpr.find(qn(tag)) is not None), None)
     if successor is not None:
         successor.addprevious(ea)
@@ -106,7 +104,7 @@ def _textbox(slide, left, top, width, height, lines, size, bold=False, color=INK
 
 
 def _notes(slide, text):
-    _write(slide.notes_slide.notes_text_frame, [line for line in text.split("\n")], 12)
+    _write(slide.notes_slide.notes_text_frame, text.split("\n"), 12)
 
 
 def _rgb(hex_color, fallback="#1F77B4"):
@@ -344,7 +342,7 @@ def _blank(prs):
 
 def add_title_slide(prs, lang, filter_lines, date, n_charts, title=None):
     slide = _blank(prs)
-    band = slide.shapes.add_shape(1, 0, 0, SLIDE_W, Inches(0.25))
+    band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, SLIDE_W, Inches(0.25))
     band.fill.solid()
     band.fill.fore_color.rgb = ACCENT
     band.line.fill.background()

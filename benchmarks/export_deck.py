@@ -24,7 +24,7 @@ def main():
     args = ap.parse_args()
 
     t0 = time.perf_counter()
-    from app import deck, queries
+    from app import deck
     from app.chartdata import Labels
     from export import cli
     imports = time.perf_counter() - t0
