@@ -91,7 +91,17 @@ def figure(spec: ChartSpec) -> go.Figure:
         text = [[_cell(v, spec.value_format) for v in row] for row in z]
         fig.add_heatmap(z=z, x=cats, y=rows, text=text, texttemplate="%{text}", colorscale="Blues",
                         colorbar=dict(tickformat=axis_fmt, title=dict(text=spec.y_title if spec.value_format != "percent" else "")),
-                        hovertemplate=f"%{{y}} · %{{x}}<br>%{{z:{hover_fmt}}}<extra></extra>", xgap=2, ygap=2)
+                        xgap=2, ygap=2)
+        # Heatmaps cannot be selected in Plotly; invisible markers on the cell centres
+        # make a click on a cell a selectable point (x = column, y = row).
+        xs = [c for _ in rows for c in cats]
+        ys = [r for r in rows for _ in cats]
+        vals = [v for row in z for v in row]
+        fig.add_scatter(x=xs, y=ys, mode="markers", showlegend=False, customdata=vals,
+                        marker=dict(symbol="square", size=34, color="rgba(0,0,0,0)"),
+                        selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)),
+                        hovertemplate=f"%{{y}} · %{{x}}<br>%{{customdata:{hover_fmt}}}<extra></extra>")
+        fig.data[0].hoverinfo = "skip"
         fig.update_yaxes(autorange="reversed", type="category", automargin=True)
         fig.update_xaxes(type="category", automargin=True)
         if spec.column_colors:

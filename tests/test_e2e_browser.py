@@ -88,6 +88,15 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     assert (after["g"], after["th"]) != (before.get("g"), before.get("th"))
     assert_no_exception(pg)
 
+    # Clicking a heatmap cell (last row, tenth column: Xiangshan 2023 x Urban) does the same.
+    heat = pg.locator(".js-plotly-plot").nth(1).locator(".nsewdrag").first.bounding_box()
+    pg.mouse.click(heat["x"] + heat["width"] * 9.5 / 12, heat["y"] + heat["height"] * 4.5 / 5)
+    pg.wait_for_function("() => location.search.includes('g=xiangshan-2023') && location.search.includes('th=urban')",
+                         timeout=20000)
+    wait_for_app(pg)
+    pg.get_by_text("象山·丹西 2023 · 城市建设与管理").first.wait_for(timeout=20000)
+    assert_no_exception(pg)
+
     # English everywhere after the switch.
     pg.locator('[data-testid="stSidebar"]').get_by_text("English").click()
     pg.get_by_text("Theme comparison").first.wait_for(timeout=20000)
