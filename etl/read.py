@@ -322,6 +322,15 @@ def _main_node(soup):
     return nodes[best], weights[best]
 
 
+def _drop_furniture_by_name(soup):
+    for tag in soup.find_all(True):
+        if tag.decomposed or tag.name in ("html", "body"):
+            continue
+        attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+        if attrs.strip() and HTML_FURNITURE_ATTR.search(attrs):
+            tag.decompose()
+
+
 def read_html_file(path):
     """A saved government web page: its title, main text and publication date."""
     from bs4 import BeautifulSoup
@@ -336,17 +345,18 @@ def read_html_file(path):
     page_title = soup.title.get_text(" ", strip=True) if soup.title else ""
     for tag in soup.find_all(HTML_FURNITURE_TAGS):
         tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body"):
-            continue
-        attrs = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-        if attrs.strip() and HTML_FURNITURE_ATTR.search(attrs):
-            tag.decompose()
-    h1 = soup.find("h1")
-    title = h1.get_text(" ", strip=True) if h1 else re.split(r"\s*[_|—–-]\s*", page_title)[0]
-    node, hanzi = _main_node(soup)
+    # Class names are a guess: if dropping what they call furniture leaves no
+    # article (a wrapper named "main-nav-box"), fall back to the tags alone.
+    pruned = BeautifulSoup(str(soup), "lxml")
+    _drop_furniture_by_name(pruned)
+    node, hanzi = _main_node(pruned)
+    if node is None or hanzi < MIN_MAIN_HANZI:
+        pruned = soup
+        node, hanzi = _main_node(soup)
     if node is None or hanzi < MIN_MAIN_HANZI:
         raise DocumentError(name, "no main text found in the html page (only scripts, navigation or links)")
+    h1 = pruned.find("h1")
+    title = h1.get_text(" ", strip=True) if h1 else re.split(r"\s*[_|—–-]\s*", page_title)[0]
     body = _block_text(node)
     if title and title not in body[:200]:
         body = f"{title}\n{body}"

@@ -78,6 +78,13 @@ def test_html_body_split_over_many_containers_is_read_whole(tmp_path):
     assert "版权所有" not in doc.text and "网站首页" not in doc.text
 
 
+def test_html_article_inside_a_wrapper_named_like_furniture(tmp_path):
+    page = GOV_PAGE.replace('<div class="main">', '<div class="main-nav-box">')
+    (tmp_path / "wrapped.html").write_text(page, encoding="utf-8")
+    doc = read_document(tmp_path / "wrapped.html")
+    assert "新增市场主体460户" in doc.text and "中国政府网" not in doc.text
+
+
 def test_html_date_from_the_page_text_and_declared_charset(tmp_path):
     page = (GOV_PAGE.replace('<meta name="PubDate" content="2024-01-15 09:30">', "")
             .replace("发布日期：2024-01-15", "发布日期：2023-12-30").replace('charset="utf-8"', 'charset="gbk"'))
