@@ -34,10 +34,10 @@ def store(seeds_copy, tmp_path, base_warehouse, monkeypatch):
     return Paths(seeds_copy, seeds_copy / "manifest.csv", warehouse, regions, base_warehouse[1])
 
 
-def page(lang=None):
+def page(lang=None, key="lang"):
     at = AppTest.from_file(PAGE, default_timeout=120)
     if lang:
-        at.session_state["lang"] = lang
+        at.session_state[key] = lang
     return at.run()
 
 
@@ -53,8 +53,9 @@ def test_empty_page_explains_in_chinese(store):
     assert not at.exception
 
 
-def test_english_switch(store, tmp_path):
-    at = page("en")
+@pytest.mark.parametrize("key", ["lang", "f_lang"])   # f_lang: the dashboard's own language widget
+def test_english_switch(store, tmp_path, key):
+    at = page("en", key)
     assert at.title[0].value == "Add documents"
     at.file_uploader[0].upload("plan.docx", make_docx(tmp_path / "plan.docx").read_bytes()).run()
     assert at.button(key="add_confirm").label == "Add and rebuild"
