@@ -18,18 +18,24 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl import PIPELINE_VERSION
-from etl.config import ROOT
+from etl.config import REGIONS_FILE, ROOT
 
 CACHE_DIR = Path(os.environ.get("JIEDAO_CACHE", ROOT / ".cache" / "extract"))
 MAX_AGE_DAYS = 30
 CODE_FILES = ("read.py", "normalize.py", "segment.py", "themes.py", "facts.py", "keywords.py", "pipeline.py")
 
 
+def _version_files():
+    """Code and word lists an extraction depends on; place names for the
+    tokenizer come from the regions file, so it counts too."""
+    etl_dir = Path(__file__).parent
+    return [*(etl_dir / f for f in CODE_FILES), *sorted(etl_dir.glob("dict/*")), REGIONS_FILE]
+
+
 @lru_cache(maxsize=8)
 def _code_version(stamp):
-    etl_dir = Path(__file__).parent
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    for p in [*(etl_dir / f for f in CODE_FILES), *sorted(etl_dir.glob("dict/*"))]:
+    for p in _version_files():
         if p.is_file():
             h.update(p.name.encode() + p.read_bytes())
     return h.hexdigest()[:16]
@@ -37,8 +43,7 @@ def _code_version(stamp):
 
 def code_version():
     """Hash of PIPELINE_VERSION and the extraction code, recomputed when a file changes."""
-    etl_dir = Path(__file__).parent
-    files = [*(etl_dir / f for f in CODE_FILES), *sorted(etl_dir.glob("dict/*"))]
+    files = _version_files()
     return _code_version(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.is_file()))
 
 
