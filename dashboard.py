@@ -34,6 +34,7 @@ PAGES = [
 pages = [st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(url == "overview"))
          for path, title, icon, url in PAGES if (HERE / path).exists()]
 nav = st.navigation(pages)
+ui.on_page(nav.url_path)
 ui.sidebar_filters()
 with st.sidebar:
     export_ui.deck_panel()

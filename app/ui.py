@@ -215,14 +215,29 @@ def bound(widget, canonical, *args, **kwargs):
 
 
 def write_url():
-    """Mirror the shared filters into the address; page parameters are added by the page."""
-    params = {}
+    """Mirror the shared filters into the address; page parameters are added by the page.
+
+    Only changed keys are written, so the address never passes through a state
+    without the page's own parameters.
+    """
     for param, (key, is_list, _) in COMMON.items():
         value = st.session_state.get(key, DEFAULTS[key])
         if value == DEFAULTS[key] or value in (None, []):
+            if param in st.query_params:
+                del st.query_params[param]
             continue
-        params[param] = ",".join(str(v) for v in value) if is_list else str(value)
-    st.query_params.from_dict(params)
+        text = ",".join(str(v) for v in value) if is_list else str(value)
+        if st.query_params.get(param) != text:
+            st.query_params[param] = text
+
+
+def on_page(url_path):
+    """When the page changes, drop the previous page's parameters from the address."""
+    if st.session_state.get("_page") != url_path:
+        if "_page" in st.session_state:
+            for param in [p for p in st.query_params.keys() if p not in COMMON]:
+                del st.query_params[param]
+        st.session_state["_page"] = url_path
 
 
 def filters(**overrides):
@@ -260,8 +275,9 @@ def page_param(param, options, default=None, cast=str):
 def set_page_param(param, value, default=None):
     """Put a page widget's value in the address, unless it is the default."""
     if value is None or value == default:
-        st.query_params.pop(param, None)
-    else:
+        if param in st.query_params:
+            del st.query_params[param]
+    elif st.query_params.get(param) != str(value):
         st.query_params[param] = str(value)
 
 

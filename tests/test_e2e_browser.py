@@ -81,7 +81,8 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     tallest = max(boxes, key=lambda b: b["height"])
     pg.mouse.click(tallest["x"] + tallest["width"] / 2, tallest["y"] + tallest["height"] / 2)
     pg.wait_for_function(
-        "([g, th]) => { const q = new URLSearchParams(location.search); return q.get('g') !== g || q.get('th') !== th; }",
+        "([g, th]) => { const q = new URLSearchParams(location.search);"
+        " return q.has('g') && q.has('th') && (q.get('g') !== g || q.get('th') !== th); }",
         arg=[before.get("g"), before.get("th")], timeout=20000)
     wait_for_app(pg)
     after = query(pg.url)
