@@ -57,8 +57,8 @@ def figure(spec: ChartSpec) -> go.Figure:
             fig.update_layout(barmode="relative" if spec.key != "target_achievement_bar" else "group")
         value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
         value_axis(tickformat=axis_fmt, title_text=spec.y_title)
-        (fig.update_yaxes if horizontal else fig.update_xaxes)(title_text="" if horizontal else spec.x_title,
-                                                                type="category", automargin=True)
+        # Category labels name themselves; an axis title would collide with rotated labels.
+        (fig.update_yaxes if horizontal else fig.update_xaxes)(title_text="", type="category", automargin=True)
         if spec.kind == "stacked_bar" and horizontal:
             # First category on top, legend in series order.
             fig.update_yaxes(autorange="reversed")
@@ -113,20 +113,30 @@ def figure(spec: ChartSpec) -> go.Figure:
     else:
         raise ValueError(f"unknown chart kind {spec.kind!r}")
     title = f"<b>{spec.title}</b>"
+    top = 70
     if spec.subtitle:
-        title += f"<br><span style='font-size:12px;color:#555'>{_wrap(spec.subtitle, 90)}</span>"
+        sub = _wrap(spec.subtitle, 100)
+        title += f"<br><span style='font-size:12px;color:#555'>{sub}</span>"
+        top += 18 * (sub.count("<br>") + 1)
+    # Room for the heatmap's colour strip and the radar's top label.
+    top += {"heatmap": 20, "radar": 55}.get(spec.kind, 0)
     bottom = 60
+    if spec.kind in ("heatmap", "bar", "stacked_bar") and not horizontal and cats:
+        # Rotated category labels hang below the plot: keep the source line clear of them.
+        longest = max(len(str(c)) for c in cats)
+        if longest * 8 * len(cats) > 900:
+            bottom += int(longest * 3.6)
     if spec.source:
         src = _wrap(spec.source, 95)
-        bottom = 70 + 14 * src.count("<br>")
+        bottom += 10 + 14 * src.count("<br>")
         fig.add_annotation(text=f"<span style='font-size:10px;color:#777'>{src}</span>", xref="paper", yref="paper",
                            x=0, y=0, yshift=-bottom + 8, xanchor="left", yanchor="top", showarrow=False, align="left")
-        bottom += 40
+        bottom += 18 * (src.count("<br>") + 1) + 16
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
         font=dict(family=FONT_FAMILY, size=13),
-        height=height + bottom - 60,
-        margin=dict(l=70, r=20, t=100, b=bottom),
+        height=height + bottom - 60 + top - 100,
+        margin=dict(l=70, r=20, t=top, b=bottom),
         legend=dict(font=dict(size=12), tracegroupgap=2),
         paper_bgcolor="white", plot_bgcolor="white",
         hoverlabel=dict(font_family=FONT_FAMILY),
