@@ -38,4 +38,5 @@ ui.on_page(nav.url_path)
 ui.sidebar_filters()
 with st.sidebar:
     export_ui.deck_panel()
-nav.run()
+with ui.shell_run():
+    nav.run()

@@ -5,6 +5,7 @@ Pages call `filters()`, `lang()`, `query(...)` and `show_chart(...)`; they hold 
 import html
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
@@ -379,6 +380,19 @@ def sentence_list(frame, lab, terms_col="evidence", limit=200):
         st.caption(f"… {len(frame) - limit}")
 
 
+SHELL_ACTIVE = "_shell_active"
+
+
+@contextmanager
+def shell_run():
+    """Mark the page run by dashboard.py's navigation as running inside the shell."""
+    st.session_state[SHELL_ACTIVE] = True
+    try:
+        yield
+    finally:
+        st.session_state[SHELL_ACTIVE] = False
+
+
 def require_shell():
     """Make a page that was opened by its address run inside dashboard.py.
 
@@ -387,6 +401,8 @@ def require_shell():
     Switching that mode off and rerunning lets dashboard.py pick the page.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    if st.session_state.get(SHELL_ACTIVE):
+        return
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
         st.rerun()

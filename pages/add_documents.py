@@ -10,6 +10,7 @@ from dataclasses import asdict
 
 import streamlit as st
 
+from app import ui
 from etl import read
 from etl.config import load_doc_types, load_regions
 from etl.errors import DocumentError
@@ -120,6 +121,7 @@ def metadata_form(i, pv, regions, doc_types):
     return overrides, new_region
 
 
+ui.require_shell()
 st.title(tr("title"))
 st.caption(tr("intro"))
 paths = Paths.default()
