@@ -7,6 +7,7 @@ in a process pool and streams the rows into `load` as they arrive. Results
 are cached per document (`etl.cache`), so a rebuild after adding one document
 extracts only that one and assembles the rest from the cache.
 """
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -162,14 +163,17 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
     if misses:
         warm_up()
     store = (lambda name, result: cache.store(keys[name], result, cache_dir)) if use_cache else None
-    with WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes) as writer:
-        loaded = _collect(iter(hits), len(jobs), failed, progress, writer)
+    with contextlib.ExitStack() as stack:
         if workers > 1 and len(misses) > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                outcomes = pool.map(_extract_job, misses, chunksize=max(1, len(misses) // (workers * 8)))
-                loaded += _collect(outcomes, len(jobs), failed, progress, writer, store, start=len(hits))
+            pool = stack.enter_context(
+                ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")))
+            outcomes = pool.map(_extract_job, misses, chunksize=max(1, len(misses) // (workers * 8)))
         else:
-            loaded += _collect(map(_extract_job, misses), len(jobs), failed, progress, writer, store, start=len(hits))
+            outcomes = map(_extract_job, misses)
+        # The workers are extracting already: set up the new warehouse meanwhile.
+        writer = stack.enter_context(WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes))
+        loaded = _collect(iter(hits), len(jobs), failed, progress, writer)
+        loaded += _collect(outcomes, len(jobs), failed, progress, writer, store, start=len(hits))
         counts = writer.finish(info, after_write=score_rows)
     if use_cache:
         cache.prune(cache_dir)
