@@ -12,9 +12,15 @@ GOLD_DIR = ROOT / "tests" / "gold"
 
 
 def score_rows(warehouse, gold_dir=GOLD_DIR):
-    """build_info rows `score_*` for `warehouse`, or {} when there is no gold."""
-    if not Path(gold_dir).is_dir() or not any(Path(gold_dir).glob("*.gold.json")):
+    """build_info rows `score_*` for `warehouse`, or {} when no gold document is in it."""
+    gold_names = {p.name.replace(".gold.json", "") for p in Path(gold_dir).glob("*.gold.json")} if Path(gold_dir).is_dir() else set()
+    if not gold_names:
         return {}
+    import duckdb
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        loaded = {Path(r[0]).stem for r in con.execute("select source_file from documents").fetchall()}
+    if not gold_names & loaded:
+        return {}             # none of the gold documents is in this build: nothing to score
     from eval.score import score
     result = score(str(warehouse), str(gold_dir))
     t, f = result["themes"], result["facts"]
