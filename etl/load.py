@@ -61,10 +61,17 @@ KEYWORDS_PER_DOC = 30
 
 
 def _insert(con, table, rows, columns):
-    """Bulk insert through an Arrow table: columnar, no per-row SQL."""
-    if not rows:
+    """Bulk insert of row dicts through an Arrow table: columnar, no per-row SQL."""
+    if rows:
+        _insert_columns(con, table, {c: [r.get(c) for r in rows] for c in columns})
+
+
+def _insert_columns(con, table, data):
+    """Bulk insert of {column: values}."""
+    columns = list(data)
+    if not data[columns[0]]:
         return
-    frame = pa.table({c: [r.get(c) for r in rows] for c in columns})
+    frame = pa.table(data)
     con.register("frame_view", frame)
     con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from frame_view")
     con.unregister("frame_view")
@@ -143,8 +150,11 @@ class WarehouseWriter:
         facts = [dict(f, fact_id=self.n_facts + i) for i, f in enumerate((f for r in batch for f in r.facts), 1)]
         _insert(con, "facts", facts, TABLE_COLUMNS["facts"])
         self.n_facts += len(facts)
-        _insert(con, "terms", [{"doc_id": r.document["doc_id"], "term": t, "count": c}
-                               for r in batch for t, c in sorted(r.terms.items())], ["doc_id", "term", "count"])
+        terms = [(r.document["doc_id"], sorted(r.terms.items())) for r in batch]
+        _insert_columns(con, "terms", {
+            "doc_id": [doc_id for doc_id, items in terms for _ in items],
+            "term": [t for _, items in terms for t, _ in items],
+            "count": [c for _, items in terms for _, c in items]})
         self.pending = []
 
     def finish(self, info, after_write=None):
