@@ -189,15 +189,20 @@ def build_theme_share_bar(con, filters, lang="zh"):
     return spec
 
 
-def build_theme_heatmap(con, filters, lang="zh"):
-    """Rows region-year, columns themes: the whole comparison in one view."""
+def _share_chart_parts(con, filters, lang, title_key):
+    """What the share heatmap and radar have in common: labels, data, texts, themes."""
     labels = Labels(con, lang)
     tc = theme_table(con, filters)
     _, y_title, fmt, notes = _share_texts(filters, lang)
     sub = subtitle(labels, filters, lang, con=con)
-    title = t("heatmap_title", lang) + " · " + y_title + (
-        f"（{_measure_label(filters, lang)}）" if lang == "zh" else f" ({_measure_label(filters, lang)})")
-    themes = labels.themes_for(filters)
+    measure = _measure_label(filters, lang)
+    title = t(title_key, lang) + " · " + y_title + (f"（{measure}）" if lang == "zh" else f" ({measure})")
+    return labels, tc, y_title, fmt, notes, sub, title, labels.themes_for(filters)
+
+
+def build_theme_heatmap(con, filters, lang="zh"):
+    """Rows region-year, columns themes: the whole comparison in one view."""
+    labels, tc, y_title, fmt, notes, sub, title, themes = _share_chart_parts(con, filters, lang, "heatmap_title")
     if tc.empty or not themes:
         return _empty("heatmap", "theme_heatmap", title, sub)
     groups = _groups(tc, labels)
@@ -215,13 +220,7 @@ def build_theme_heatmap(con, filters, lang="zh"):
 
 def build_theme_radar(con, filters, lang="zh"):
     """Each region-year's theme profile as a closed line over the themes."""
-    labels = Labels(con, lang)
-    tc = theme_table(con, filters)
-    _, y_title, fmt, notes = _share_texts(filters, lang)
-    sub = subtitle(labels, filters, lang, con=con)
-    title = t("radar_title", lang) + " · " + y_title + (
-        f"（{_measure_label(filters, lang)}）" if lang == "zh" else f" ({_measure_label(filters, lang)})")
-    themes = labels.themes_for(filters)
+    labels, tc, y_title, fmt, notes, sub, title, themes = _share_chart_parts(con, filters, lang, "radar_title")
     if tc.empty or len(themes) < 3:
         return _empty("radar", "theme_radar", title, sub)
     groups = _groups(tc, labels)

@@ -25,3 +25,12 @@ def seeds_copy(tmp_path):
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def con(built_warehouse):
+    """A read-only connection to the seed warehouse, as the dashboard opens it."""
+    from app import queries
+    c = queries.connect(built_warehouse)
+    yield c
+    c.close()

@@ -9,13 +9,6 @@ from app.plotly_charts import figure
 
 
 @pytest.fixture(scope="module")
-def con(built_warehouse):
-    c = queries.connect(built_warehouse)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def theme_colors(con):
     th = queries.themes(con)
     return dict(zip(th.name_zh, th.color)), dict(zip(th.name_en, th.color))

@@ -11,17 +11,10 @@ import xml.etree.ElementTree as ET
 import openpyxl
 import pytest
 
-from app import images, queries
+from app import images
 from app.chartdata import CHARTS, Filters
 
 needs_chromium = pytest.mark.skipif(images.chromium_path() is None, reason="no Chromium on this machine")
-
-
-@pytest.fixture(scope="module")
-def con(built_warehouse):
-    c = queries.connect(built_warehouse)
-    yield c
-    c.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,13 +5,6 @@ import pytest
 from app import queries
 
 
-@pytest.fixture(scope="module")
-def con(built_warehouse):
-    c = queries.connect(built_warehouse)
-    yield c
-    c.close()
-
-
 def test_connection_is_read_only(con):
     with pytest.raises(duckdb.Error):
         con.execute("create table x (a int)")
