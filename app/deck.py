@@ -33,22 +33,8 @@ PALETTE = ["#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#1
 NUMBER_FORMATS = {"percent": "0.0%", "count": "#,##0", "number": "#,##0.##"}
 # Bars read better sideways when labels are long or many (same charts as on screen).
 HORIZONTAL = {"keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar", "region_emphasis"}
-_TEXT = {
-    "deck_title": ("街道工作文档主题比较", "Sub-district work documents compared by theme"),
-    "made": ("生成日期：{date}", "Made on {date}"),
-    "filters": ("筛选条件", "Filters"),
-    "n_charts": ("共 {n} 张图表", "{n} charts"),
-    "title_notes": ("本演示由 Jiedao Lens 自动生成。图表为 PowerPoint 原生图表，可直接编辑；数据与仪表板相同筛选条件下的结果一致。",
-                    "Made by Jiedao Lens. Charts are native PowerPoint charts you can edit; the figures equal the dashboard's for the same filters."),
-    "how": ("计算方法：", "How the figures were computed: "),
-    "shown": ("范围：", "Scope: "),
-}
-
-
 def _tx(key, lang, **kwargs):
-    zh, en = _TEXT[key]
-    text = en if lang == "en" else zh
-    return text.format(**kwargs) if kwargs else text
+    return t("slide." + key, lang, **kwargs)
 
 
 # ------------------------------------------------------------------ fonts

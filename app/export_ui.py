@@ -11,40 +11,15 @@ import datetime as dt
 import streamlit as st
 
 from app import deck, images
+from app.i18n import t
 
 DECK_KEY = "deck_items"
-_TEXT = {
-    "png": ("PNG", "PNG"),
-    "svg": ("SVG", "SVG"),
-    "csv": ("CSV", "CSV"),
-    "xlsx": ("Excel", "Excel"),
-    "add": ("加入幻灯片", "Add to deck"),
-    "added": ("已加入幻灯片：{title}", "Added to the deck: {title}"),
-    "already": ("这张图已在幻灯片中", "This chart is already in the deck"),
-    "deck": ("幻灯片", "Slide deck"),
-    "empty": ("点击图表下方的“加入幻灯片”来选择图表。", "Choose charts with “Add to deck” under each chart."),
-    "export": ("导出PPT", "Export deck"),
-    "clear": ("清空", "Clear"),
-    "up": ("上移", "Move up"),
-    "down": ("下移", "Move down"),
-    "remove": ("移除", "Remove"),
-    "png_help": ("下载图片（宽 2560 像素）", "Download a picture (2560 pixels wide)"),
-    "svg_help": ("下载矢量图", "Download a vector image"),
-    "csv_help": ("下载图表数据（CSV，UTF-8）", "Download the chart's data (CSV, UTF-8)"),
-    "xlsx_help": ("下载图表数据（Excel）", "Download the chart's data (Excel)"),
-    "deck_help": ("16:9 PowerPoint，图表可在 PowerPoint 中直接编辑", "16:9 PowerPoint with charts you can edit in PowerPoint"),
-    "count": ("{n} 张图表", "{n} charts"),
-}
-
-
 def _lang():
     return st.session_state.get("f_lang", "zh")
 
 
 def _t(key, **kwargs):
-    zh, en = _TEXT[key]
-    text = en if _lang() == "en" else zh
-    return text.format(**kwargs) if kwargs else text
+    return t("export." + key, _lang(), **kwargs)
 
 
 def _items():

@@ -11,58 +11,18 @@ from dataclasses import asdict
 import streamlit as st
 
 from app import ui
+from app.i18n import t
 from etl import read
 from etl.config import load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.ingest import Overrides, Paths, commit, prepare, preview
-
-S = {
-    "title": ("添加文档", "Add documents"),
-    "intro": ("上传 txt、docx、pdf（需有文字层）或网页 html 文件。检查提取的正文和推断的元数据，修改后确认；"
-              "确认后文件存入 seeds/ 并写入清单，数据仓库随即重建。",
-              "Upload txt, docx, pdf (with a text layer) or html files. Check the extracted text and the inferred "
-              "metadata, correct it and confirm; the files are then stored in seeds/, listed in the manifest and "
-              "the warehouse is rebuilt."),
-    "upload": ("选择文件（可多选，每个不超过 {mb} MB）", "Choose files (several allowed, up to {mb} MB each)"),
-    "hint": ("尚未选择文件。也可用命令行：`python -m etl add 文件 --region 地区`。",
-             "No file chosen yet. From the command line: `python -m etl add FILE --region REGION`."),
-    "text": ("提取的正文", "Extracted text"),
-    "chars": ("{n:,} 字，编码 {enc}", "{n:,} characters, encoding {enc}"),
-    "region": ("地区", "Region"),
-    "year": ("年份", "Year"),
-    "type": ("文档类型", "Document type"),
-    "doc_title": ("标题", "Title"),
-    "published": ("发布日期", "Published"),
-    "evidence": ("依据：{e}", "Evidence: {e}"),
-    "unsure": ("无法可靠推断，请确认。", "Not inferred with confidence: please check."),
-    "new_region": ("➕ 新地区…", "➕ New region…"),
-    "new_region_head": ("新地区（写入 config/regions.yaml）", "New region (written to config/regions.yaml)"),
-    "region_id": ("地区代码（小写字母、数字、下划线）", "Region id (lower-case letters, digits, _)"),
-    "name_zh": ("中文名", "Chinese name"),
-    "name_en": ("英文名", "English name"),
-    "province": ("省", "Province"),
-    "city": ("市", "City"),
-    "district": ("区/县", "District"),
-    "subdistrict": ("街道", "Sub-district"),
-    "duplicate": ("已加载过相同内容的文件 {existing}，不会重复加载。", "Already loaded as {existing}; it will not be loaded twice."),
-    "confirm": ("确认添加并重建", "Add and rebuild"),
-    "nothing": ("没有可添加的文件。", "Nothing to add."),
-    "working": ("正在提取并重建数据仓库…", "Extracting and rebuilding the warehouse…"),
-    "added": ("已添加 {n} 个文档，用时 {s:.1f} 秒（新提取 {x} 个，缓存 {c} 个）。数据仓库现有 {d} 个文档。",
-              "Added {n} document(s) in {s:.1f} s ({x} extracted, {c} from cache). The warehouse now holds {d} documents."),
-    "stored": ("{name} → seeds/{target}", "{name} → seeds/{target}"),
-    "unchanged": ("未做任何更改。", "Nothing was changed."),
-    "one_new_region": ("一次只能新建一个地区。", "Only one new region can be created at a time."),
-}
-
 
 def lang():
     return st.session_state.get("lang") or st.session_state.get("f_lang") or "zh"
 
 
 def tr(key, **kwargs):
-    text = S[key][1 if lang() == "en" else 0]
-    return text.format(**kwargs) if kwargs else text
+    return t("add." + key, lang(), **kwargs)
 
 
 def error(source, reason):
