@@ -57,6 +57,12 @@ TABLE_COLUMNS = {
     "facts": ["fact_id", "doc_id", "sent_no", "surface", "value", "value_max", "unit", "kind", "comparator",
               "approximate", "indicator", "theme", "char_start", "char_end"],
 }
+# Column order of the row tuples in a DocResult (facts get their fact_id on load).
+ROW_COLUMNS = {
+    "sentences": TABLE_COLUMNS["sentences"],
+    "sentence_themes": TABLE_COLUMNS["sentence_themes"],
+    "facts": TABLE_COLUMNS["facts"][1:],
+}
 KEYWORDS_PER_DOC = 30
 
 
@@ -64,6 +70,12 @@ def _insert(con, table, rows, columns):
     """Bulk insert of row dicts through an Arrow table: columnar, no per-row SQL."""
     if rows:
         _insert_columns(con, table, {c: [r.get(c) for r in rows] for c in columns})
+
+
+def _insert_tuples(con, table, rows, columns, **extra):
+    """Bulk insert of row tuples in `columns` order (plus whole `extra` columns)."""
+    if rows:
+        _insert_columns(con, table, {**extra, **dict(zip(columns, map(list, zip(*rows))))})
 
 
 def _insert_columns(con, table, data):
@@ -145,10 +157,12 @@ class WarehouseWriter:
         _insert(con, "documents", [r.document for r in batch], TABLE_COLUMNS["documents"])
         _insert(con, "document_texts", [{"doc_id": r.document["doc_id"], "text": r.text} for r in batch],
                 ["doc_id", "text"])
-        _insert(con, "sentences", [s for r in batch for s in r.sentences], TABLE_COLUMNS["sentences"])
-        _insert(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], TABLE_COLUMNS["sentence_themes"])
-        facts = [dict(f, fact_id=self.n_facts + i) for i, f in enumerate((f for r in batch for f in r.facts), 1)]
-        _insert(con, "facts", facts, TABLE_COLUMNS["facts"])
+        _insert_tuples(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
+        _insert_tuples(con, "sentence_themes", [t for r in batch for t in r.sentence_themes],
+                       ROW_COLUMNS["sentence_themes"])
+        facts = [f for r in batch for f in r.facts]
+        _insert_tuples(con, "facts", facts, ROW_COLUMNS["facts"],
+                       fact_id=list(range(self.n_facts + 1, self.n_facts + len(facts) + 1)))
         self.n_facts += len(facts)
         terms = [(r.document["doc_id"], sorted(r.terms.items())) for r in batch]
         _insert_columns(con, "terms", {

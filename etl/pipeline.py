@@ -31,7 +31,11 @@ from etl.themes import code_themes, default_dictionary
 
 @dataclass
 class DocResult:
-    """Everything one document contributes to the warehouse, as plain rows."""
+    """Everything one document contributes to the warehouse, as plain rows.
+
+    Sentence, theme and fact rows are tuples in the column order of
+    `load.ROW_COLUMNS`: compact to pass between processes and to load.
+    """
     document: dict
     text: str
     sentences: list = field(default_factory=list)
@@ -66,22 +70,16 @@ def extract_document(path, meta, dictionary=None):
         text=raw.text)
     for s in sentences:
         themes = coded.get(s.sent_no, [])
-        result.sentences.append({
-            "doc_id": doc_id, "sent_no": s.sent_no, "section": s.section, "text": s.text,
-            "text_simplified": s.text_simplified, "char_start": s.char_start, "char_end": s.char_end,
-            "is_heading": s.is_heading, "main_theme": themes[0][0] if themes else None})
+        main = themes[0][0] if themes else None
+        result.sentences.append((doc_id, s.sent_no, s.section, s.text, s.text_simplified,
+                                 s.char_start, s.char_end, s.is_heading, main))
         for rank, (theme, score, evidence) in enumerate(themes):
-            result.sentence_themes.append({
-                "doc_id": doc_id, "sent_no": s.sent_no, "theme": theme, "rank": rank + 1,
-                "score": score, "evidence": "、".join(evidence)})
+            result.sentence_themes.append((doc_id, s.sent_no, theme, rank + 1, score, "、".join(evidence)))
         default_kind = section_default_kind(s.section, meta.doc_type)
         for fact in extract_facts(s.text_simplified, s.text, default_kind):
-            result.facts.append({
-                "doc_id": doc_id, "sent_no": s.sent_no, "surface": fact.surface, "value": fact.value,
-                "value_max": fact.value_max, "unit": fact.unit, "kind": fact.kind,
-                "comparator": fact.comparator, "approximate": fact.approximate,
-                "indicator": fact.indicator, "theme": themes[0][0] if themes else None,
-                "char_start": s.char_start + fact.start, "char_end": s.char_start + fact.end})
+            result.facts.append((doc_id, s.sent_no, fact.surface, fact.value, fact.value_max, fact.unit, fact.kind,
+                                 fact.comparator, fact.approximate, fact.indicator, main,
+                                 s.char_start + fact.start, s.char_start + fact.end))
     result.terms = dict(count_terms([s.text_simplified for s in sentences], tuple(dictionary.weights)))
     return result
 
