@@ -15,7 +15,6 @@ import jieba
 from etl.config import DICT_DIR, load_regions
 
 WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
-TOP_N = 30
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +56,3 @@ def count_terms(texts, extra_terms=()):
     tk, stop = tokenizer(tuple(sorted(extra_terms))), stopwords()
     words = tk.lcut("\n".join(texts), HMM=False)
     return Counter(w for w in words if WORD.match(w) and w not in stop)
-
-
-def top_keywords(counts, n=TOP_N):
-    return counts.most_common(n)

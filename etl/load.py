@@ -202,15 +202,3 @@ class WarehouseWriter:
         self.tmp.unlink(missing_ok=True)
         Path(f"{self.tmp}.wal").unlink(missing_ok=True)
         return False
-
-
-def write_warehouse(path, regions, doc_types, themes, results, info, after_write=None):
-    """Build the whole warehouse from finished results and atomically replace `path`.
-
-    `after_write(tmp_path)` may return extra build_info rows (e.g. scores);
-    it runs on the finished temp file before the swap.
-    """
-    with WarehouseWriter(path, regions, doc_types, themes) as writer:
-        for result in sorted(results, key=lambda r: r.document["doc_id"]):
-            writer.add(result)
-        return writer.finish(info, after_write)

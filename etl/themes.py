@@ -6,10 +6,12 @@ its own matched terms weigh most, the profile of the section it belongs to
 breaks ties and fills in units that only make sense in context, and a
 heading takes the dominant themes of the section it opens.
 """
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from etl.config import THEMES_FILE, load_yaml
 
@@ -47,8 +49,7 @@ def load_dictionary(path=THEMES_FILE):
         weights.setdefault(str(phrase), [])
     terms = sorted(weights, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(term) for term in terms))
-    import hashlib
-    version = hashlib.sha256(open(path, "rb").read()).hexdigest()[:12]
+    version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version)
 
 
@@ -111,14 +112,14 @@ def code_themes(sentences, dictionary):
             if span(s.sent_no) > HEADING_MAX_SPAN * len(sentences):
                 coded[s.sent_no] = []
             else:
-                coded[s.sent_no] = _section_themes(s.sent_no, section_profile, children, by_no, own, ev)
+                coded[s.sent_no] = _section_themes(s.sent_no, section_profile, children, by_no, ev)
             continue
         if s.is_heading:
-            coded[s.sent_no] = _own_themes(own, ev)
+            coded[s.sent_no] = _pick(own, {}, ev)
             continue
         if s.sent_no in framing:
             top = max(own.values(), default=0)
-            coded[s.sent_no] = (_own_themes(own, ev)[:1]
+            coded[s.sent_no] = (_pick(own, {}, ev)[:1]
                                 if top >= FRAMING_MIN_SCORE and top / sum(own.values()) >= FRAMING_MIN_SHARE else [])
             continue
         context = _share(section_profile(s.parent)) if s.parent is not None else {}
@@ -131,12 +132,12 @@ def _framing_units(sentences, children, by_no):
     between a heading and its first sub-heading. General framing, rarely
     policy content."""
     framing = set()
-    has_headings = any(s.opens_section for s in sentences)
+    first_heading = next((s.sent_no for s in sentences if s.opens_section), None)
     for s in sentences:
         if s.opens_section:
             continue
         if s.parent is None:
-            if has_headings and not any(x.opens_section for x in sentences[:s.sent_no]):
+            if first_heading is not None and s.sent_no < first_heading:
                 framing.add(s.sent_no)
             continue
         siblings = children[s.parent]
@@ -146,12 +147,6 @@ def _framing_units(sentences, children, by_no):
                 and s.line_no != by_no[s.parent].line_no):
             framing.add(s.sent_no)
     return framing
-
-
-def _own_themes(own, evidence):
-    if not own:
-        return []
-    return _pick(own, {}, evidence)
 
 
 def _pick(own, context, evidence):
@@ -178,7 +173,7 @@ def _pick(own, context, evidence):
     return [(t, round(v, 3), evidence.get(t, [])) for t, v in chosen]
 
 
-def _section_themes(head, section_profile, children, by_no, own, evidence):
+def _section_themes(head, section_profile, children, by_no, evidence):
     """A heading takes its section's themes: its sub-sections' main themes when
     it has them, else the themes that dominate its units."""
     shares = _share(section_profile(head))
