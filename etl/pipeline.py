@@ -2,16 +2,16 @@
 
 `extract_document` is a pure function of (file bytes, metadata, theme
 dictionary): it reads, normalises, segments, codes themes, extracts facts
-and counts terms, and returns plain rows. `build` maps it over the manifest
-in a process pool and streams the rows into `load` as they arrive. Results
-are cached per document (`etl.cache`), so a rebuild after adding one document
-extracts only that one and assembles the rest from the cache.
+and counts terms, and returns plain rows. `build` runs it over the manifest
+on every core (`etl.workers`: term counting apart, so jieba's dictionary
+load overlaps the other stages) and streams the rows into `load` as they
+arrive. Results are cached per document (`etl.cache`), so a rebuild after
+adding one document extracts only that one and assembles the rest from the
+cache.
 """
 import contextlib
 import hashlib
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from etl.normalize import detect_script, to_simplified
 from etl.read import read_document
 from etl.segment import segment
 from etl.themes import code_themes, default_dictionary
+from etl.workers import TwoPoolExtraction
 
 
 @dataclass
@@ -48,8 +49,12 @@ def doc_id_for(source_file):
     return Path(source_file).stem
 
 
-def extract_document(path, meta, dictionary=None):
-    """Run every stage on one file; raise DocumentError on bad input."""
+def extract_content(path, meta, dictionary=None):
+    """Every stage but term counting: (DocResult without terms, Simplified text).
+
+    Raises DocumentError on bad input. Terms are counted apart because they
+    need jieba, whose dictionary load the build overlaps with this work.
+    """
     dictionary = dictionary or default_dictionary()
     path = Path(path)
     raw = read_document(path)
@@ -80,25 +85,66 @@ def extract_document(path, meta, dictionary=None):
             result.facts.append((doc_id, s.sent_no, fact.surface, fact.value, fact.value_max, fact.unit, fact.kind,
                                  fact.comparator, fact.approximate, fact.indicator, main,
                                  s.char_start + fact.start, s.char_start + fact.end))
-    result.terms = dict(count_terms([s.text_simplified for s in sentences], tuple(dictionary.weights)))
+    return result, simplified
+
+
+def document_terms(simplified, dictionary=None):
+    """Term counts of a document's Simplified text (jieba splits at punctuation and line breaks anyway)."""
+    dictionary = dictionary or default_dictionary()
+    return dict(count_terms([simplified], tuple(dictionary.weights)))
+
+
+def extract_document(path, meta, dictionary=None):
+    """Run every stage on one file; raise DocumentError on bad input."""
+    result, simplified = extract_content(path, meta, dictionary)
+    result.terms = document_terms(simplified, dictionary)
     return result
 
 
-def warm_up():
-    """Load the dictionaries once in the parent so forked workers inherit them."""
-    dictionary = default_dictionary()
-    tokenizer(tuple(sorted(dictionary.weights))).initialize()
+def warm_up_content():
+    """Load what the content stages need once, so forked workers inherit it."""
+    default_dictionary()
     to_simplified("預熱")
 
 
-def _extract_job(args):
-    path, meta = args
+def warm_up_terms():
+    """Load jieba's dictionary (the slow part) once, so forked term workers inherit it."""
+    tokenizer(tuple(sorted(default_dictionary().weights))).initialize()
+
+
+def _guarded(job, *args):
+    """(result, None), or (None, reason): one broken document must not stop the others."""
     try:
-        return meta.source_file, extract_document(path, meta), None
+        return job(*args), None
     except DocumentError as exc:
-        return meta.source_file, None, exc.reason
-    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the others
-        return meta.source_file, None, f"unexpected error: {type(exc).__name__}: {exc}"
+        return None, exc.reason
+    except Exception as exc:  # noqa: BLE001
+        return None, f"unexpected error: {type(exc).__name__}: {exc}"
+
+
+def _content_job(job):
+    return _guarded(extract_content, *job)
+
+
+def _terms_job(simplified):
+    return _guarded(document_terms, simplified)
+
+
+def _extract_in_process(misses):
+    if not misses:
+        return
+    warm_up_content()
+    warm_up_terms()
+    for path, meta in misses:
+        result, error = _guarded(extract_document, path, meta)
+        yield meta.source_file, result, error
+
+
+def _extract_in_pools(extraction, misses):
+    for i, content, terms, error in extraction:
+        if content is not None:
+            content.terms = terms
+        yield misses[i][1].source_file, content, error
 
 
 def inputs_hash(seeds_dir=SEEDS_DIR, manifest=MANIFEST, regions_file=None):
@@ -158,17 +204,16 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
     workers = workers or min(len(misses), os.cpu_count() or 1) or 1
     info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
             "inputs_hash": inputs_hash(seeds_dir, manifest, regions_file)}
-    if misses:
-        warm_up()
     store = (lambda name, result: cache.store(keys[name], result, cache_dir)) if use_cache else None
     with contextlib.ExitStack() as stack:
         if workers > 1 and len(misses) > 1:
-            pool = stack.enter_context(
-                ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")))
-            outcomes = pool.map(_extract_job, misses, chunksize=max(1, len(misses) // (workers * 8)))
+            warm_up_content()
+            extraction = stack.enter_context(
+                TwoPoolExtraction(misses, _content_job, _terms_job, warm_up_terms, workers))
+            outcomes = _extract_in_pools(extraction, misses)
         else:
-            outcomes = map(_extract_job, misses)
-        # The workers are extracting already: set up the new warehouse meanwhile.
+            outcomes = _extract_in_process(misses)
+        # Workers are extracting already: set up the new warehouse meanwhile (after the forks: DuckDB has threads).
         writer = stack.enter_context(WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes))
         loaded = _collect(iter(hits), len(jobs), failed, progress, writer)
         loaded += _collect(outcomes, len(jobs), failed, progress, writer, store, start=len(hits))
