@@ -17,7 +17,6 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 SCHEMA = """
 create table regions (
@@ -67,26 +66,20 @@ KEYWORDS_PER_DOC = 30
 
 
 def _insert(con, table, rows, columns):
-    """Bulk insert of row dicts through an Arrow table: columnar, no per-row SQL."""
+    """Bulk insert of row dicts (small tables)."""
+    _append(con, table, [tuple(r.get(c) for c in columns) for r in rows], columns)
+
+
+def _append(con, table, rows, columns):
+    """Bulk insert of row tuples in `columns` order through DuckDB's appender.
+
+    One statement per call, and no Arrow or pandas conversion on the way
+    (converting Python lists to Arrow imports pandas: 0.2 s per build).
+    """
     if rows:
-        _insert_columns(con, table, {c: [r.get(c) for r in rows] for c in columns})
-
-
-def _insert_tuples(con, table, rows, columns, **extra):
-    """Bulk insert of row tuples in `columns` order (plus whole `extra` columns)."""
-    if rows:
-        _insert_columns(con, table, {**extra, **dict(zip(columns, map(list, zip(*rows))))})
-
-
-def _insert_columns(con, table, data):
-    """Bulk insert of {column: values}."""
-    columns = list(data)
-    if not data[columns[0]]:
-        return
-    frame = pa.table(data)
-    con.register("frame_view", frame)
-    con.execute(f"insert into {table} ({', '.join(columns)}) select {', '.join(columns)} from frame_view")
-    con.unregister("frame_view")
+        appender = con.appender(table, columns=list(columns))
+        appender.append_rows(rows)
+        appender.flush()
 
 
 def keyword_rows(results):
@@ -155,20 +148,14 @@ class WarehouseWriter:
         if not batch:
             return
         _insert(con, "documents", [r.document for r in batch], TABLE_COLUMNS["documents"])
-        _insert(con, "document_texts", [{"doc_id": r.document["doc_id"], "text": r.text} for r in batch],
-                ["doc_id", "text"])
-        _insert_tuples(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
-        _insert_tuples(con, "sentence_themes", [t for r in batch for t in r.sentence_themes],
-                       ROW_COLUMNS["sentence_themes"])
+        _append(con, "document_texts", [(r.document["doc_id"], r.text) for r in batch], ["doc_id", "text"])
+        _append(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
+        _append(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], ROW_COLUMNS["sentence_themes"])
         facts = [f for r in batch for f in r.facts]
-        _insert_tuples(con, "facts", facts, ROW_COLUMNS["facts"],
-                       fact_id=list(range(self.n_facts + 1, self.n_facts + len(facts) + 1)))
+        _append(con, "facts", [(i, *f) for i, f in enumerate(facts, self.n_facts + 1)], TABLE_COLUMNS["facts"])
         self.n_facts += len(facts)
-        terms = [(r.document["doc_id"], sorted(r.terms.items())) for r in batch]
-        _insert_columns(con, "terms", {
-            "doc_id": [doc_id for doc_id, items in terms for _ in items],
-            "term": [t for _, items in terms for t, _ in items],
-            "count": [c for _, items in terms for _, c in items]})
+        _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in sorted(r.terms.items())],
+                ["doc_id", "term", "count"])
         self.pending = []
 
     def finish(self, info, after_write=None):
