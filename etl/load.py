@@ -9,11 +9,8 @@ sorted before insertion so a rebuild of unchanged input has the same content.
 """
 import datetime as dt
 import hashlib
-import heapq
 import json
-import math
 import os
-from collections import Counter
 from pathlib import Path
 
 import duckdb
@@ -82,23 +79,23 @@ def _append(con, table, rows, columns):
         appender.flush()
 
 
-def keyword_rows(results):
-    """Top terms per document by tf-idf across the corpus."""
-    df = Counter()
-    for r in results:
-        df.update(r.terms.keys())
-    n_docs = len(results)
-    rows = []
-    for r in sorted(results, key=lambda r: r.document["doc_id"]):
-        total = sum(r.terms.values()) or 1
-        scored = heapq.nsmallest(
-            KEYWORDS_PER_DOC,
-            ((-(c / total * math.log((1 + n_docs) / (1 + df[t])) + c / total * 1e-3), t, c) for t, c in r.terms.items()))
-        for rank, (neg_score, term, count) in enumerate(scored, 1):
-            score = -neg_score
-            rows.append({"doc_id": r.document["doc_id"], "rank": rank, "term": term, "count": count,
-                         "tfidf": round(score, 6)})
-    return rows
+KEYWORDS_SQL = """
+insert into keywords
+select doc_id, rank, term, count, round(score, 6) from (
+    select doc_id, term, count, score, row_number() over (partition by doc_id order by score desc, term) as rank
+    from (
+        select doc_id, term, count,
+               count / sum(count) over (partition by doc_id)
+               * (ln((1 + $n_docs) / (1 + count(*) over (partition by term))) + 1e-3) as score
+        from terms))
+where rank <= $per_doc
+order by doc_id, rank
+"""
+
+
+def insert_keywords(con, n_docs):
+    """Top terms per document by tf-idf across the corpus (tf x 1e-3 breaks idf-0 ties), computed in DuckDB."""
+    con.execute(KEYWORDS_SQL, {"n_docs": n_docs, "per_doc": KEYWORDS_PER_DOC})
 
 
 def content_hash(results, themes):
@@ -119,7 +116,7 @@ class WarehouseWriter:
     and leaves the previous warehouse untouched.
     """
 
-    BATCH = 32
+    BATCH = 8
 
     def __init__(self, path, regions, doc_types, themes):
         self.path = Path(path)
@@ -162,21 +159,21 @@ class WarehouseWriter:
         """Add corpus-wide tables, commit, score (`after_write`), swap in; return row counts."""
         self.flush()
         con = self.con
-        _insert(con, "keywords", keyword_rows(self.results), ["doc_id", "rank", "term", "count", "tfidf"])
+        insert_keywords(con, len(self.results))
         build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                           content_hash=content_hash(self.results, self.themes), n_documents=str(len(self.results)))
         _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
         con.execute("commit")
         con.close()
         if after_write:
-            extra = after_write(self.tmp) or {}
+            extra = after_write(self.tmp, [r.document["doc_id"] for r in self.results]) or {}
             if extra:
                 with duckdb.connect(str(self.tmp)) as con:
                     con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
         os.replace(self.tmp, self.path)
-        with duckdb.connect(str(self.path), read_only=True) as con:
-            return {table: con.execute(f"select count(*) from {table}").fetchone()[0]
-                    for table in ("documents", "sentences", "sentence_themes", "facts", "terms")}
+        return {"documents": len(self.results), **{table: sum(n(r) for r in self.results) for table, n in (
+            ("sentences", lambda r: len(r.sentences)), ("sentence_themes", lambda r: len(r.sentence_themes)),
+            ("facts", lambda r: len(r.facts)), ("terms", lambda r: len(r.terms)))}}
 
     def __enter__(self):
         return self

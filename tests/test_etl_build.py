@@ -101,9 +101,9 @@ def test_failed_build_leaves_the_previous_warehouse_untouched(built_warehouse, t
     target.write_bytes(Path(built_warehouse).read_bytes())
     before = _digest(target)
 
-    def interrupted(results):
+    def interrupted(con, n_docs):
         raise KeyboardInterrupt("build interrupted while writing")
-    monkeypatch.setattr(etl.load, "keyword_rows", interrupted)
+    monkeypatch.setattr(etl.load, "insert_keywords", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build(ROOT / "seeds", ROOT / "seeds" / "manifest.csv", target, workers=1)
     assert _digest(target) == before

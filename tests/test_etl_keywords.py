@@ -1,4 +1,6 @@
 """Keywords stage: jieba with the policy user dictionary and stop words."""
+import pytest
+
 from etl.keywords import count_terms, stopwords
 
 
@@ -33,3 +35,26 @@ def test_warehouse_terms_and_keywords(built_warehouse):
     assert n_terms > 300
     assert len(top) == 30 and ("丹西",) in top
     assert dup == 0
+
+
+def test_keywords_are_the_top_tfidf_terms_of_each_document(built_warehouse):
+    """Recompute tf-idf in Python from the terms table and compare the stored ranking."""
+    import math
+    from collections import Counter, defaultdict
+
+    import duckdb
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        terms = con.execute("select doc_id, term, count from terms").fetchall()
+        stored = con.execute("select doc_id, rank, term, count, tfidf from keywords order by doc_id, rank").fetchall()
+    by_doc, df = defaultdict(dict), Counter()
+    for doc_id, term, count in terms:
+        by_doc[doc_id][term] = count
+        df[term] += 1
+    expected = []
+    for doc_id in sorted(by_doc):
+        total = sum(by_doc[doc_id].values())
+        scored = sorted((-(c / total) * (math.log((1 + len(by_doc)) / (1 + df[t])) + 1e-3), t, c)
+                        for t, c in by_doc[doc_id].items())[:30]
+        expected += [(doc_id, rank, t, c, round(-s, 6)) for rank, (s, t, c) in enumerate(scored, 1)]
+    assert [r[:4] for r in stored] == [r[:4] for r in expected]
+    assert [r[4] for r in stored] == pytest.approx([r[4] for r in expected], abs=1e-6)
