@@ -30,11 +30,19 @@ def warehouse_is_stale(warehouse, seeds_dir, manifest):
 
 def cmd_build(args):
     from etl.pipeline import build
+    from etl.workers import WorkerDied
     if args.if_stale and not warehouse_is_stale(args.warehouse, args.seeds, args.manifest):
         print(f"{args.warehouse} is up to date")
         return 0
-    report = build(args.seeds, args.manifest, args.warehouse, workers=args.workers,
-                   progress=None if args.quiet else _progress)
+    try:
+        report = build(args.seeds, args.manifest, args.warehouse, workers=args.workers,
+                       progress=None if args.quiet else _progress)
+    except KeyboardInterrupt:
+        print(f"build interrupted: {args.warehouse} was not changed", file=sys.stderr)
+        return 130
+    except WorkerDied as exc:
+        print(f"build failed: {exc}; {args.warehouse} was not changed", file=sys.stderr)
+        return 1
     c = report.counts
     print(f"warehouse: {args.warehouse}")
     print(f"documents {c['documents']}, sentences {c['sentences']}, themed sentences {c['sentence_themes']}, "

@@ -14,6 +14,7 @@ what makes `fork` safe here.
 """
 import multiprocessing
 import queue
+import signal
 
 _CTX = multiprocessing.get_context("fork")
 POLL_SECONDS = 0.5
@@ -23,8 +24,14 @@ class WorkerDied(RuntimeError):
     """A worker process ended without sending all its results (killed, crashed)."""
 
 
+def _ignore_interrupts():
+    """Ctrl-C reaches the whole process group: the parent alone handles it and stops the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _content_loop(jobs, counter, results, extract_content):
     """Claim the next job index from the shared counter until none is left."""
+    _ignore_interrupts()
     while True:
         with counter.get_lock():
             i = counter.value
@@ -35,6 +42,7 @@ def _content_loop(jobs, counter, results, extract_content):
 
 
 def _terms_loop(tasks, results, count_terms):
+    _ignore_interrupts()
     for i, text in iter(tasks.get, None):
         results.put(("terms", i, *count_terms(text)))
 
@@ -93,8 +101,7 @@ class TwoPoolExtraction:
             except queue.Empty:
                 dead = [p.exitcode for p in self.processes if p.exitcode not in (None, 0)]
                 if dead:
-                    raise WorkerDied(f"an extraction worker ended abnormally (exit code {dead[0]}); "
-                                     "nothing was written") from None
+                    raise WorkerDied(f"an extraction worker ended abnormally (exit code {dead[0]})") from None
 
     def __enter__(self):
         return self
