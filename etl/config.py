@@ -14,9 +14,13 @@ THEMES_FILE = Path(__file__).resolve().parent / "themes.yaml"
 DICT_DIR = Path(__file__).resolve().parent / "dict"
 
 
+# libyaml's parser when PyYAML was built with it: same safe subset, a tenth of the time.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path):
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
 def load_regions(path=REGIONS_FILE):
@@ -63,7 +67,7 @@ def add_region(region, path=REGIONS_FILE):
 
     path = Path(path)
     old_text = path.read_text(encoding="utf-8")
-    old = yaml.safe_load(old_text)
+    old = yaml.load(old_text, Loader=SAFE_LOADER)  # noqa: S506
     check_new_region(region, old["regions"])
     entry = {key: (str(region.get(key) or "").strip() or None) for key in REGION_FIELDS}
     block = "".join(
@@ -78,7 +82,7 @@ def add_region(region, path=REGIONS_FILE):
     if end and not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
     new_text = "".join(lines[:end]) + block + "".join(lines[end:])
-    new = yaml.safe_load(new_text)
+    new = yaml.load(new_text, Loader=SAFE_LOADER)  # noqa: S506
     if new["regions"][:-1] != old["regions"] or new["regions"][-1]["region_id"] != entry["region_id"] \
             or {k: v for k, v in new.items() if k != "regions"} != {k: v for k, v in old.items() if k != "regions"}:
         new_text = yaml.safe_dump({**old, "regions": [*old["regions"], entry]}, allow_unicode=True, sort_keys=False)
