@@ -116,7 +116,7 @@ class WarehouseWriter:
     and leaves the previous warehouse untouched.
     """
 
-    BATCH = 8
+    BATCH = 16
 
     def __init__(self, path, regions, doc_types, themes):
         self.path = Path(path)
@@ -151,7 +151,7 @@ class WarehouseWriter:
         facts = [f for r in batch for f in r.facts]
         _append(con, "facts", [(i, *f) for i, f in enumerate(facts, self.n_facts + 1)], TABLE_COLUMNS["facts"])
         self.n_facts += len(facts)
-        _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in sorted(r.terms.items())],
+        _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
                 ["doc_id", "term", "count"])
         self.pending = []
 

@@ -42,7 +42,7 @@ class DocResult:
     sentences: list = field(default_factory=list)
     sentence_themes: list = field(default_factory=list)
     facts: list = field(default_factory=list)
-    terms: dict = field(default_factory=dict)
+    terms: dict = field(default_factory=dict)   # term -> count, sorted by term
 
 
 def doc_id_for(source_file):
@@ -89,9 +89,13 @@ def extract_content(path, meta, dictionary=None):
 
 
 def document_terms(simplified, dictionary=None):
-    """Term counts of a document's Simplified text (jieba splits at punctuation and line breaks anyway)."""
+    """Term counts of a document's Simplified text, sorted by term (the order they are loaded in).
+
+    jieba splits at punctuation and line breaks anyway, so the whole text
+    gives the same counts as its sentences one by one.
+    """
     dictionary = dictionary or default_dictionary()
-    return dict(count_terms([simplified], tuple(dictionary.weights)))
+    return dict(sorted(count_terms([simplified], tuple(dictionary.weights)).items()))
 
 
 def extract_document(path, meta, dictionary=None):
