@@ -125,8 +125,13 @@ def code_themes(sentences, dictionary):
             profile[head] = dict(total)
         return profile[head]
 
+    @lru_cache(maxsize=None)
     def span(head):
         return sum(1 + span(c) for c in children[head])
+
+    @lru_cache(maxsize=None)
+    def context(head):
+        return _share(section_profile(head))
 
     framing = _framing_units(sentences, children, by_no)
     coded = {}
@@ -146,8 +151,7 @@ def code_themes(sentences, dictionary):
             coded[s.sent_no] = (_pick(own, {}, ev)[:1]
                                 if top >= FRAMING_MIN_SCORE and top / sum(own.values()) >= FRAMING_MIN_SHARE else [])
             continue
-        context = _share(section_profile(s.parent)) if s.parent is not None else {}
-        coded[s.sent_no] = _pick(own, context, ev)
+        coded[s.sent_no] = _pick(own, context(s.parent) if s.parent is not None else {}, ev)
     return coded
 
 
@@ -157,6 +161,8 @@ def _framing_units(sentences, children, by_no):
     policy content."""
     framing = set()
     first_heading = next((s.sent_no for s in sentences if s.opens_section), None)
+    sub_headings = {parent: [by_no[c] for c in siblings if by_no[c].opens_section]
+                    for parent, siblings in children.items()}
     for s in sentences:
         if s.opens_section:
             continue
@@ -164,10 +170,9 @@ def _framing_units(sentences, children, by_no):
             if first_heading is not None and s.sent_no < first_heading:
                 framing.add(s.sent_no)
             continue
-        siblings = children[s.parent]
-        first_sub = next((c for c in siblings if by_no[c].opens_section), None)
-        if (first_sub is not None and s.sent_no < first_sub
-                and s.line_no not in {by_no[c].line_no for c in siblings if by_no[c].opens_section}
+        subs = sub_headings[s.parent]
+        if (subs and s.sent_no < subs[0].sent_no
+                and s.line_no not in {h.line_no for h in subs}
                 and s.line_no != by_no[s.parent].line_no):
             framing.add(s.sent_no)
     return framing
