@@ -8,9 +8,10 @@ dictionary. The parent routes each document's Simplified text from a
 content worker to a term worker and yields the merged results in job order.
 
 Workers send through a `multiprocessing.Queue`, whose feeder thread buffers,
-so content workers never wait for the busy parent. The parent forks only
-while it has no threads of its own (its first `put` starts one), which is
-what makes `fork` safe here.
+so content workers never wait for the busy parent. Both forks happen before
+the parent starts a thread of its own (its first `put` starts one, DuckDB
+starts more), so a single-threaded caller such as the command line forks
+safely.
 """
 import multiprocessing
 import queue
