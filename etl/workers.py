@@ -14,11 +14,13 @@ starts more), so a single-threaded caller such as the command line forks
 safely.
 """
 import multiprocessing
+import os
 import queue
 import signal
 
 _CTX = multiprocessing.get_context("fork")
 POLL_SECONDS = 0.5
+CONTENT_NICENESS = 10
 
 
 class WorkerDied(RuntimeError):
@@ -31,8 +33,14 @@ def _ignore_interrupts():
 
 
 def _content_loop(jobs, counter, results, extract_content):
-    """Claim the next job index from the shared counter until none is left."""
+    """Claim the next job index from the shared counter until none is left.
+
+    Content workers run at a lower priority: while the parent loads jieba it
+    then gets a whole core (the load is what the term workers wait for), and
+    afterwards the term workers come first. Idle cores still go to them.
+    """
     _ignore_interrupts()
+    os.nice(CONTENT_NICENESS)
     while True:
         with counter.get_lock():
             i = counter.value

@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from etl import pipeline
-from etl.workers import TwoPoolExtraction, WorkerDied
+from etl.workers import CONTENT_NICENESS, TwoPoolExtraction, WorkerDied
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("documents", "document_texts", "sentences", "sentence_themes", "facts", "terms", "keywords")
@@ -55,6 +55,19 @@ def test_warm_up_runs_in_the_parent_before_the_term_workers_fork():
     with TwoPoolExtraction(["a", "b", "c"], content, terms, lambda: loaded.append(1), workers=2) as extraction:
         results = list(extraction)
     assert [(content, terms) for _, content, terms, _ in results] == [(False, True)] * 3
+
+
+def test_content_workers_yield_to_the_jieba_load_and_the_term_workers():
+    def content(job):
+        return (os.nice(0), "x"), None
+
+    def terms(text):
+        return os.nice(0), None
+
+    with TwoPoolExtraction(["a", "b"], content, terms, lambda: None, workers=2) as extraction:
+        results = list(extraction)
+    parent = os.nice(0)
+    assert {(content, terms) for _, content, terms, _ in results} == {(min(19, parent + CONTENT_NICENESS), parent)}
 
 
 def test_a_dead_worker_stops_the_extraction_with_a_clear_error():
