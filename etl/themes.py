@@ -156,9 +156,10 @@ def code_themes(sentences, dictionary):
 
 
 def _framing_units(sentences, children, by_no):
-    """Preambles: units before the first heading, or paragraphs of their own
-    between a heading and its first sub-heading. General framing, rarely
-    policy content."""
+    """Preambles and closings: units before the first heading, paragraphs of
+    their own between a heading and its first sub-heading, and paragraphs
+    after a section's last sub-section. General framing, rarely policy
+    content."""
     framing = set()
     first_heading = next((s.sent_no for s in sentences if s.opens_section), None)
     sub_headings = {parent: [by_no[c] for c in siblings if by_no[c].opens_section]
@@ -171,7 +172,7 @@ def _framing_units(sentences, children, by_no):
                 framing.add(s.sent_no)
             continue
         subs = sub_headings[s.parent]
-        if (subs and s.sent_no < subs[0].sent_no
+        if (subs and (s.sent_no < subs[0].sent_no or s.sent_no > subs[-1].sent_no)
                 and s.line_no not in {h.line_no for h in subs}
                 and s.line_no != by_no[s.parent].line_no):
             framing.add(s.sent_no)

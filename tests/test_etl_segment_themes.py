@@ -76,3 +76,16 @@ def test_the_dictionary_defines_the_twelve_themes_with_colours():
     assert [t["id"] for t in d.themes] == ["party", "economy", "innovation", "safety", "stability", "governance",
                                            "livelihood", "health", "environment", "urban", "culture", "rural"]
     assert all(t["color"].startswith("#") and t["name_zh"] and t["name_en"] for t in d.themes)
+
+
+def test_a_closing_paragraph_after_the_last_sub_section_is_framing():
+    """Closing words at a section's level after its sub-sections get a theme only on strong evidence."""
+    text = ("(八)坚持党建引领\n一是加强党员教育。组织党员学习。\n二是加强廉政建设。开展廉政教育。\n"
+            "新的征程已经开启,我们将在党的领导下凝心聚力,奋力谱写新篇章。\n"
+            "全面推进党员教育、党组织建设和党风廉政建设,严格落实党建工作责任制。")
+    sents = _segment(text)
+    coded = code_themes(sents, load_dictionary())
+    by_text = {s.text.rstrip("。"): [t for t, _, _ in coded[s.sent_no]] for s in sents}
+    assert by_text["开展廉政教育"] == ["party"]
+    assert by_text["新的征程已经开启,我们将在党的领导下凝心聚力,奋力谱写新篇章"] == []
+    assert by_text["全面推进党员教育、党组织建设和党风廉政建设,严格落实党建工作责任制"] == ["party"]
