@@ -141,7 +141,7 @@ def code_themes(sentences, dictionary):
             if span(s.sent_no) > HEADING_MAX_SPAN * len(sentences):
                 coded[s.sent_no] = []
             else:
-                coded[s.sent_no] = _section_themes(s.sent_no, section_profile, children, by_no, ev)
+                coded[s.sent_no] = _section_themes(s.sent_no, section_profile, children, by_no, own, ev)
             continue
         if s.is_heading:
             coded[s.sent_no] = _pick(own, {}, ev)
@@ -203,7 +203,7 @@ def _pick(own, context, evidence):
     return [(t, round(v, 3), evidence.get(t, [])) for t, v in chosen]
 
 
-def _section_themes(head, section_profile, children, by_no, evidence):
+def _section_themes(head, section_profile, children, by_no, own, evidence):
     """A heading takes its section's themes: its sub-sections' main themes when
     it has them, else the themes that dominate its units."""
     shares = _share(section_profile(head))
@@ -212,7 +212,10 @@ def _section_themes(head, section_profile, children, by_no, evidence):
     sub_mains = {max(section_profile(c).items(), key=lambda kv: kv[1])[0]
                  for c in subs if c in children and section_profile(c)}
     if len(sub_mains) > MAX_THEMES:
-        return []             # 一、上半年工作情况: an umbrella over many themes
+        # An umbrella over many themes (一、上半年工作情况) gets none, unless its
+        # own words name one of them (四、以抓好民生工作为根本…: livelihood).
+        named = [t for t in sorted(evidence, key=lambda t: -own[t]) if t in sub_mains][:1]
+        return [(t, round(shares[t], 3), evidence[t]) for t in named]
     if not ranked or ranked[0][1] < HEADING_MIN_SHARE * (0.5 if subs else 1):
         return []
     chosen = [ranked[0]] + [(t, v) for t, v in ranked[1:MAX_THEMES] if v >= HEADING_SECONDARY_SHARE]

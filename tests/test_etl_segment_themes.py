@@ -89,3 +89,12 @@ def test_a_closing_paragraph_after_the_last_sub_section_is_framing():
     assert by_text["开展廉政教育"] == ["party"]
     assert by_text["新的征程已经开启,我们将在党的领导下凝心聚力,奋力谱写新篇章"] == []
     assert by_text["全面推进党员教育、党组织建设和党风廉政建设,严格落实党建工作责任制"] == ["party"]
+
+
+def test_an_umbrella_heading_gets_only_the_theme_its_own_words_name():
+    sections = "(一)加强党员教育。组织党员学习。\n(二)抓好安全生产。排查安全隐患。\n(三)推进垃圾分类。开展垃圾分类。\n(四)扩大就业。新增就业岗位。\n"
+    rest = "二、招商引资\n" + "做好招商引资工作。" * 10
+    for title, expected in (("一、以抓好民生工作为根本", ["livelihood"]), ("一、上半年工作情况", [])):
+        sents = _segment(title + "\n" + sections + rest)
+        coded = code_themes(sents, load_dictionary())
+        assert [t for t, _, _ in coded[sents[0].sent_no]] == expected, title
