@@ -28,7 +28,7 @@ UNITS = sorted("""
 """.split(), key=len, reverse=True)
 UNIT = "|".join(re.escape(u) for u in UNITS)
 APPROX_PREFIX = r"(?:大约|将近|约|近|逾)"
-CMP_PREFIX = r"(?:不少于|不低于|不超过|不高于|超过|至少|高于|低于)"
+CMP_PREFIX = r"(?:不少于|不低于|不超过|不高于|超过|至少|最少|最多|高于|低于)"
 NUM = rf"(?:{AR_NUMBER}(?:{MAGNITUDE})?|{CN_NUMBER})"
 FACT = re.compile(
     rf"(?P<pre>{CMP_PREFIX}|{APPROX_PREFIX})?"
@@ -93,6 +93,12 @@ def _inside_short_quote(text, start, end):
     return close_q >= 0 and close_q - open_q <= 20
 
 
+def _inside_title(text, start, end):
+    """Numbers inside a title in 《》 name things (《改善民生10件实事方案》)."""
+    open_t = text.rfind("《", 0, start)
+    return open_t >= 0 and text.rfind("》", open_t, start) < 0 and text.find("》", end) >= 0
+
+
 def _excluded(text, m):
     """Dates, ordinals, labels and rhetorical counts: numbers that are not facts."""
     start, end = m.start("num") if m.group("num") else m.start(), m.end()
@@ -104,7 +110,7 @@ def _excluded(text, m):
         return True
     if re.match(r"[a-zA-Z]", after) or re.search(r"[a-zA-Z]$", text[max(0, start - 1):start]):
         return True
-    if _inside_short_quote(text, start, end):
+    if _inside_short_quote(text, start, end) or _inside_title(text, start, end):
         return True
     if num and re.fullmatch(CN_NUMBER, num):
         if num == "一" and not m.group("num2"):
@@ -135,9 +141,9 @@ def _excluded(text, m):
 def _comparator(m, text):
     pre, post = m.group("pre") or "", m.group("post") or ""
     tail = text[m.end():m.end() + 3]
-    if pre in ("不少于", "不低于", "超过", "至少", "高于") or post in ("以上", "及以上") or tail.startswith("以上"):
+    if pre in ("不少于", "不低于", "超过", "至少", "最少", "高于") or post in ("以上", "及以上") or tail.startswith("以上"):
         return ">="
-    if pre in ("不超过", "不高于", "低于") or post in ("以内", "以下", "之内") or tail.startswith(("以内", "以下")):
+    if pre in ("不超过", "不高于", "最多", "低于") or post in ("以内", "以下", "之内") or tail.startswith(("以内", "以下")):
         return "<="
     return "="
 
@@ -158,11 +164,13 @@ def _nearest_cue(window, from_end):
 
 def _kind(text, start, end, default):
     """Achievement or target: a cue before the number in its clause, then after it
-    in the clause, then before it in the sentence; else the section's default."""
-    left = _clause_bounds(text, start)
+    in the clause, then before it in the sentence, then after it; else the
+    section's default. A list (、) does not end a clause: its verb governs
+    every item (已经申报了A、B、C 4个社区)."""
+    left = max(text.rfind(c, 0, start) for c in ",，;；:：") + 1
     right = min([i for i in (text.find(c, end) for c in ",，;；。") if i >= 0] or [len(text)])
     return (_nearest_cue(text[left:start], True) or _nearest_cue(text[end:right], False)
-            or _nearest_cue(text[:left], True) or default)
+            or _nearest_cue(text[:left], True) or _nearest_cue(text[right:], False) or default)
 
 
 INDICATOR_TRIM = re.compile(
@@ -224,7 +232,7 @@ def extract_facts(simplified, original, default_kind="achievement"):
         start, end = m.start(), m.end()
         if post in ("以上", "以内", "以下", "之内", "及以上"):
             end -= len(post)
-        if pre in ("不少于", "不低于", "不超过", "不高于", "超过", "至少", "高于", "低于"):
+        if pre in ("不少于", "不低于", "不超过", "不高于", "超过", "至少", "最少", "最多", "高于", "低于"):
             start += len(pre)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,

@@ -46,6 +46,8 @@ CASES = [
     ("安置率不低于90%", [("90%", 90, None, "%", ">=", False)]),
     ("投资不超过5000万元", [("5000万元", 5e7, None, "元", "<=", False)]),
     ("培育省级专精特新企业3家以上", [("3家", 3, None, "家", ">=", False)]),
+    ("开展学雷锋活动最少100场次", [("100场次", 100, None, "场次", ">=", False)]),
+    ("每个网格配备网格员最多5人", [("5人", 5, None, "人", "<=", False)]),
     # ranges
     ("创建数字化车间1-2家", [("1-2家", 1, 2, "家", "=", False)]),
     ("建设两新党建示范点1—2个", [("1—2个", 1, 2, "个", "=", False)]),
@@ -87,6 +89,7 @@ CASES = [
     ("落实“一户一策一干部”措施", []),
     ("园区干部职工到场数十人", []),
     ("隔离期满后,无1例新增病患", []),
+    ("制定了《大港街2016年改善民生10件实事方案》", []),
 ]
 
 
@@ -124,6 +127,15 @@ def test_kind_follows_the_nearest_cue_in_each_clause():
     text = "垃圾分类撤桶并点计划推进规范化建设管理小区65个,55个小区已完成初步选址"
     kinds = [f.kind for f in extract_facts(text, text, "achievement")]
     assert kinds == ["target", "achievement"]
+
+
+@pytest.mark.parametrize("sentence, kind", [
+    ("今年已经申报了东区、西区、南区3个社区列入试点计划", "achievement"),
+    ("全力推进街心公园建设,尽快完成荷花苑、兴德里两个街心公园设计方案,争取尽快开工", "target"),
+])
+def test_a_list_keeps_its_verb_and_a_later_cue_still_counts(sentence, kind):
+    (fact,) = extract_facts(sentence, sentence, "achievement" if kind == "target" else "target")
+    assert fact.kind == kind
 
 
 def test_section_default_kind():
