@@ -28,7 +28,12 @@ UNITS = sorted("""
 """.split(), key=len, reverse=True)
 UNIT = "|".join(re.escape(u) for u in UNITS)
 APPROX_PREFIX = r"(?:大约|将近|约|近|逾)"
-CMP_PREFIX = r"(?:不少于|不低于|不超过|不高于|超过|至少|最少|最多|高于|低于)"
+# Comparator words before and after a number; the prefix is not part of the surface.
+AT_LEAST_PREFIX = ("不少于", "不低于", "超过", "至少", "最少", "高于")
+AT_MOST_PREFIX = ("不超过", "不高于", "最多", "低于")
+AT_LEAST_SUFFIX = ("以上", "及以上")
+AT_MOST_SUFFIX = ("以内", "以下", "之内")
+CMP_PREFIX = "(?:" + "|".join(sorted(AT_LEAST_PREFIX + AT_MOST_PREFIX, key=len, reverse=True)) + ")"
 NUM = rf"(?:{AR_NUMBER}(?:{MAGNITUDE})?|{CN_NUMBER})"
 FACT = re.compile(
     rf"(?P<pre>{CMP_PREFIX}|{APPROX_PREFIX})?"
@@ -81,22 +86,23 @@ def parse_number(token):
         raise ValueError(f"not a number: {token}") from exc
 
 
+def _enclosed(text, start, end, opens, closes, max_span=None):
+    """True when text[start:end] lies between an opening mark and its closing mark."""
+    open_at = max(text.rfind(c, 0, start) for c in opens)
+    if open_at < 0 or max(text.rfind(c, open_at, start) for c in closes) >= 0:
+        return False
+    close_at = min([i for i in (text.find(c, end) for c in closes) if i >= 0] or [-1])
+    return close_at >= 0 and (max_span is None or close_at - open_at <= max_span)
+
+
 def _inside_short_quote(text, start, end):
     """Numbers inside a short quoted label (“三层三治”, “1+8+N”) name things."""
-    open_q = max(text.rfind("“", 0, start), text.rfind('"', 0, start), text.rfind("「", 0, start))
-    if open_q < 0:
-        return False
-    close_before = max(text.rfind("”", open_q, start), text.rfind("」", open_q, start))
-    if close_before >= 0:
-        return False
-    close_q = min([i for i in (text.find("”", end), text.find("」", end)) if i >= 0] or [-1])
-    return close_q >= 0 and close_q - open_q <= 20
+    return _enclosed(text, start, end, "“\"「", "”」", max_span=20)
 
 
 def _inside_title(text, start, end):
     """Numbers inside a title in 《》 name things (《改善民生10件实事方案》)."""
-    open_t = text.rfind("《", 0, start)
-    return open_t >= 0 and text.rfind("》", open_t, start) < 0 and text.find("》", end) >= 0
+    return _enclosed(text, start, end, "《", "》")
 
 
 def _excluded(text, m):
@@ -141,16 +147,16 @@ def _excluded(text, m):
 def _comparator(m, text):
     pre, post = m.group("pre") or "", m.group("post") or ""
     tail = text[m.end():m.end() + 3]
-    if pre in ("不少于", "不低于", "超过", "至少", "最少", "高于") or post in ("以上", "及以上") or tail.startswith("以上"):
+    if pre in AT_LEAST_PREFIX or post in AT_LEAST_SUFFIX or tail.startswith("以上"):
         return ">="
-    if pre in ("不超过", "不高于", "最多", "低于") or post in ("以内", "以下", "之内") or tail.startswith(("以内", "以下")):
+    if pre in AT_MOST_PREFIX or post in AT_MOST_SUFFIX or tail.startswith(("以内", "以下")):
         return "<="
     return "="
 
 
-def _clause_bounds(text, start):
-    left = max(text.rfind(c, 0, start) for c in ",，;；、:：") + 1
-    return left
+def _clause_bounds(text, start, separators=",，;；、:："):
+    """Start of the clause holding `start`."""
+    return max(text.rfind(c, 0, start) for c in separators) + 1
 
 
 def _nearest_cue(window, from_end):
@@ -167,7 +173,7 @@ def _kind(text, start, end, default):
     in the clause, then before it in the sentence, then after it; else the
     section's default. A list (、) does not end a clause: its verb governs
     every item (已经申报了A、B、C 4个社区)."""
-    left = max(text.rfind(c, 0, start) for c in ",，;；:：") + 1
+    left = _clause_bounds(text, start, separators=",，;；:：")
     right = min([i for i in (text.find(c, end) for c in ",，;；。") if i >= 0] or [len(text)])
     return (_nearest_cue(text[left:start], True) or _nearest_cue(text[end:right], False)
             or _nearest_cue(text[:left], True) or _nearest_cue(text[right:], False) or default)
@@ -230,9 +236,9 @@ def extract_facts(simplified, original, default_kind="achievement"):
         approximate = bool(m.group("approx")) or post in ("余", "多", "左右") or pre in ("约", "近", "大约", "将近", "逾") \
             or simplified[m.end():m.end() + 2] == "左右"
         start, end = m.start(), m.end()
-        if post in ("以上", "以内", "以下", "之内", "及以上"):
+        if post in AT_LEAST_SUFFIX + AT_MOST_SUFFIX:
             end -= len(post)
-        if pre in ("不少于", "不低于", "不超过", "不高于", "超过", "至少", "最少", "最多", "高于", "低于"):
+        if pre in AT_LEAST_PREFIX + AT_MOST_PREFIX:
             start += len(pre)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
