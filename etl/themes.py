@@ -109,21 +109,19 @@ def code_themes(sentences, dictionary):
         if s.parent is not None:
             children[s.parent].append(s.sent_no)
     by_no = {s.sent_no: s for s in sentences}
-    profile = {}
 
+    @lru_cache(maxsize=None)
     def section_profile(head):
         """Theme mass of a section: its units, sub-sections and the heading's own words."""
-        if head not in profile:
-            total = defaultdict(float)
-            for t, v in _share(raw[head]).items():
-                total[t] += HEADING_WEIGHT * v
-            for child in children[head]:
-                inner = section_profile(child) if child in children else raw[child]
-                weight = max(1, len(children[child])) if child in children else 1
-                for t, v in _share(inner).items():
-                    total[t] += v * weight
-            profile[head] = dict(total)
-        return profile[head]
+        total = defaultdict(float)
+        for t, v in _share(raw[head]).items():
+            total[t] += HEADING_WEIGHT * v
+        for child in children[head]:
+            inner = section_profile(child) if child in children else raw[child]
+            weight = max(1, len(children[child])) if child in children else 1
+            for t, v in _share(inner).items():
+                total[t] += v * weight
+        return dict(total)
 
     @lru_cache(maxsize=None)
     def span(head):
