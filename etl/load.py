@@ -171,9 +171,8 @@ class WarehouseWriter:
                 with duckdb.connect(str(self.tmp)) as con:
                     con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
         os.replace(self.tmp, self.path)
-        return {"documents": len(self.results), **{table: sum(n(r) for r in self.results) for table, n in (
-            ("sentences", lambda r: len(r.sentences)), ("sentence_themes", lambda r: len(r.sentence_themes)),
-            ("facts", lambda r: len(r.facts)), ("terms", lambda r: len(r.terms)))}}
+        return {"documents": len(self.results), **{table: sum(len(getattr(r, table)) for r in self.results)
+                                                   for table in ("sentences", "sentence_themes", "facts", "terms")}}
 
     def __enter__(self):
         return self
