@@ -18,9 +18,14 @@ DICT_DIR = Path(__file__).resolve().parent / "dict"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def parse_yaml(source):
+    """A YAML text or open file, read with the safe loader."""
+    return yaml.load(source, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def load_yaml(path):
     with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+        return parse_yaml(fh)
 
 
 def load_regions(path=REGIONS_FILE):
@@ -67,7 +72,7 @@ def add_region(region, path=REGIONS_FILE):
 
     path = Path(path)
     old_text = path.read_text(encoding="utf-8")
-    old = yaml.load(old_text, Loader=SAFE_LOADER)  # noqa: S506
+    old = parse_yaml(old_text)
     check_new_region(region, old["regions"])
     entry = {key: (str(region.get(key) or "").strip() or None) for key in REGION_FIELDS}
     block = "".join(
@@ -82,7 +87,7 @@ def add_region(region, path=REGIONS_FILE):
     if end and not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
     new_text = "".join(lines[:end]) + block + "".join(lines[end:])
-    new = yaml.load(new_text, Loader=SAFE_LOADER)  # noqa: S506
+    new = parse_yaml(new_text)
     if new["regions"][:-1] != old["regions"] or new["regions"][-1]["region_id"] != entry["region_id"] \
             or {k: v for k, v in new.items() if k != "regions"} != {k: v for k, v in old.items() if k != "regions"}:
         new_text = yaml.safe_dump({**old, "regions": [*old["regions"], entry]}, allow_unicode=True, sort_keys=False)
