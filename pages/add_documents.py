@@ -17,6 +17,7 @@ from etl.config import load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.ingest import Overrides, Paths, commit, prepare, preview
 
+
 def lang():
     return st.session_state.get("lang") or st.session_state.get("f_lang") or "zh"
 

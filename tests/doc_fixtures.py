@@ -11,9 +11,10 @@ PLAN_TEXT = (
     "（二）改善人居环境。完成老旧小区改造12个，新增绿化面积2万平方米。\n")
 
 
-def make_docx(path, paragraphs=PLAN_TEXT.splitlines(), table=(("指标", "目标"), ("新增就业", "3000人"))):
+def make_docx(path, paragraphs=None, table=(("指标", "目标"), ("新增就业", "3000人"))):
     """A Word file made by python-docx: a heading, paragraphs and a table."""
     import docx
+    paragraphs = PLAN_TEXT.splitlines() if paragraphs is None else paragraphs
     document = docx.Document()
     document.add_heading(paragraphs[0], level=1)
     for para in paragraphs[1:]:

@@ -3,12 +3,12 @@ import shutil
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from doc_fixtures import GOV_PAGE, make_docx
+from streamlit.testing.v1 import AppTest
+from test_ingest import BAD_INPUTS, snapshot
+
 from etl import pipeline, read
 from etl.config import ROOT
-from test_ingest import BAD_INPUTS, snapshot
 
 PAGE = str(ROOT / "pages" / "add_documents.py")
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from e2e_helpers import assert_no_exception, browser, page, streamlit_url, wait_for_app  # noqa: F401
 
 PAGES = [  # url path ("" is the default Overview page), a text that must appear, whether it draws Plotly charts

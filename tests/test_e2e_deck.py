@@ -6,10 +6,9 @@ import struct
 
 import duckdb
 import pytest
+from e2e_helpers import assert_no_exception, browser, page, streamlit_url, wait_for_app  # noqa: F401
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
-
-from e2e_helpers import assert_no_exception, browser, page, streamlit_url, wait_for_app  # noqa: F401
 
 
 def sidebar_titles(pg):

@@ -5,10 +5,10 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from doc_fixtures import GOV_PAGE, make_docx, make_pdf
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from doc_fixtures import GOV_PAGE, make_docx, make_pdf
 from etl.errors import DocumentError
 from etl.facts import extract_facts
 from etl.manifest import DocumentMeta

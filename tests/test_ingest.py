@@ -11,8 +11,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from doc_fixtures import GOV_PAGE, SCRIPT_ONLY_PAGE, make_docx, make_pdf, make_scanned_pdf
+
 from etl import cli, ingest, pipeline, read
 from etl.config import ROOT
 from etl.errors import DocumentError

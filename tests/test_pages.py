@@ -5,9 +5,8 @@ import time
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 
 DASHBOARD = str(ROOT / "dashboard.py")
 PAGES = ["overview", "themes", "trends", "targets", "keywords", "documents", "method"]

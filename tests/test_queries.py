@@ -90,6 +90,7 @@ def test_counts_and_build_info(con):
 def test_sql_lives_only_in_queries():
     """Pages, the shell and the chart builders hold no SQL."""
     import re
+
     from conftest import ROOT
     sql = re.compile(r"\b(select|insert|update|delete)\b[^\n]{0,200}\b(from|into|set)\b", re.I)
     files = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py")),

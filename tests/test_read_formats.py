@@ -1,8 +1,8 @@
 """Readers for docx, pdf and html on real files, and metadata inference with its evidence."""
 import pytest
 import yaml
-
 from doc_fixtures import GOV_PAGE, PLAN_TEXT, SCRIPT_ONLY_PAGE, make_docx, make_pdf, make_scanned_pdf
+
 from etl import read
 from etl.config import add_region, load_regions
 from etl.errors import DocumentError
