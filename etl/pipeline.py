@@ -18,7 +18,6 @@ from pathlib import Path
 from etl import PIPELINE_VERSION, cache
 from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE, load_doc_types, load_regions
 from etl.errors import DocumentError
-from etl.evaluate import score_rows
 from etl.facts import extract_facts, section_default_kind
 from etl.keywords import count_terms, tokenizer
 from etl.load import WarehouseWriter
@@ -221,7 +220,7 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
         writer = stack.enter_context(WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes))
         loaded = _collect(iter(hits), len(jobs), failed, progress, writer)
         loaded += _collect(outcomes, len(jobs), failed, progress, writer, store, start=len(hits))
-        counts = writer.finish(info, after_write=score_rows)
+        counts = writer.finish(info)
     if use_cache:
         cache.prune(cache_dir)
     return BuildReport(loaded, failed, counts, cached=len(hits))

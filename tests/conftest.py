@@ -6,7 +6,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-GOLD = Path(__file__).resolve().parent / "gold"
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +33,16 @@ def con(built_warehouse):
     c = queries.connect(built_warehouse)
     yield c
     c.close()
+
+
+@pytest.fixture(scope="session")
+def scored_warehouse(built_warehouse, tmp_path_factory):
+    """A copy of the seed warehouse with its scores against ../shared/gold in build_info (skips without it)."""
+    import eval as scoring
+    from eval.devsets import SETS, available
+    if scoring.load_scorer() is None or not available(SETS["seeds"]):
+        pytest.skip("../shared (scorer or gold) is absent")
+    path = tmp_path_factory.mktemp("scored") / "warehouse.duckdb"
+    shutil.copy(built_warehouse, path)
+    scoring.store_scores(path, SETS["seeds"].gold)
+    return path

@@ -168,7 +168,9 @@ def test_documents_reader_escapes_and_marks_facts(warehouse):
     assert "經濟發展" in texts(at)
 
 
-def test_method_build_info_and_scores(warehouse):
+def test_method_build_info_and_scores(scored_warehouse, monkeypatch):
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(scored_warehouse))
+    warehouse = scored_warehouse
     at = run("method")
     body = texts(at)
     (content_hash,), = sql(warehouse, "select value from build_info where key = 'content_hash'")
