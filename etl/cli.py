@@ -48,6 +48,8 @@ def cmd_build(args):
     print(f"documents {c['documents']}, sentences {c['sentences']}, themed sentences {c['sentence_themes']}, "
           f"facts {c['facts']}, terms {c['terms']}")
     _print_theme_summary(args.warehouse)
+    for name, existing in report.duplicates:
+        print(f"skipped {name}: same text as {existing} (a duplicate, not loaded twice)")
     for name, reason in report.failed:
         print(f"could not load {name}: {reason}", file=sys.stderr)
     return 1 if report.failed else 0
@@ -102,7 +104,7 @@ def cmd_add(args):
             files.append((Path(f).name, Path(f).read_bytes()))
         candidates, duplicates = prepare(files, paths, overrides, new_region)
         for name, existing in duplicates:
-            print(f"{name}: duplicate of already loaded {existing}; not loaded again")
+            print(f"{name}: duplicate of already loaded {existing} (same text); not loaded again")
         for c in candidates:
             _print_preview(c)
         if args.dry_run or not candidates:

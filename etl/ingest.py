@@ -24,7 +24,7 @@ from etl.config import add_region, check_new_region, load_doc_types, load_region
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
 from etl.manifest import DocumentMeta, read_manifest, validate_meta, write_manifest
-from etl.normalize import detect_script
+from etl.normalize import detect_script, text_key
 
 SEED_NAME = re.compile(r"^(\d{3,})_")
 
@@ -65,6 +65,11 @@ class Preview:
     raw: read.RawDocument
     inference: object
     duplicate_of: str | None = None
+    text_key: str = ""        # etl.normalize.text_key of the text read: the same text in another format matches
+
+    def duplicate_in(self, known):
+        """The stored name of a loaded document with the same bytes or the same text, or None."""
+        return known.get(self.sha256) or known.get(self.text_key)
 
 
 @dataclass
@@ -102,12 +107,37 @@ def check_name(name):
     return ext
 
 
-def _loaded_hashes(paths):
-    out = {}
+def _warehouse_texts(paths):
+    """{source_file: text} of the documents in the warehouse, or {} when it cannot be read."""
+    import duckdb
+    if not Path(paths.warehouse).is_file():
+        return {}
+    try:
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            return dict(con.execute("select d.source_file, t.text from documents d join document_texts t "
+                                    "using (doc_id)").fetchall())
+    except duckdb.Error:
+        return {}
+
+
+def _loaded_keys(paths):
+    """{key: stored name} for every loaded document: its bytes' sha256 and its normalised text's key.
+
+    Texts come from the warehouse; a listed document it lacks is read from seeds/.
+    """
+    out, texts = {}, _warehouse_texts(paths)
     for name in read_manifest(paths.manifest):
         p = paths.seeds_dir / name
-        if p.is_file():
-            out[hashlib.sha256(p.read_bytes()).hexdigest()] = name
+        if not p.is_file():
+            continue
+        out[hashlib.sha256(p.read_bytes()).hexdigest()] = name
+        text = texts.get(name)
+        if text is None:
+            try:
+                text = read.read_document(p).text
+            except DocumentError:
+                continue
+        out.setdefault(text_key(text), name)
     return out
 
 
@@ -134,9 +164,10 @@ def preview(name, data, paths, new_region=None, known=None):
         except DocumentError as exc:
             raise DocumentError(name, exc.reason) from None
     raw.source_file = name
-    sha = hashlib.sha256(data).hexdigest()
-    known = _loaded_hashes(paths) if known is None else known
-    return Preview(name, data, sha, raw, infer_metadata(raw, _regions(paths, new_region)), known.get(sha))
+    pv = Preview(name, data, hashlib.sha256(data).hexdigest(), raw, infer_metadata(raw, _regions(paths, new_region)),
+                 text_key=text_key(raw.text))
+    pv.duplicate_of = pv.duplicate_in(_loaded_keys(paths) if known is None else known)
+    return pv
 
 
 def _next_index(paths):
@@ -204,18 +235,18 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
         per_file = [o if o.region else replace(o, region=new_region["region_id"]) for o in per_file]
     regions = _regions(paths, new_region)
     doc_types = {d["doc_type"] for d in load_doc_types(paths.regions_file)}
-    known = _loaded_hashes(paths)
+    known = _loaded_keys(paths)
     index = _next_index(paths)
     candidates, duplicates = [], []
     for i, (name, data) in enumerate(files):
         pv = previews[i] if previews else preview(name, data, paths, new_region, known)
-        pv.duplicate_of = known.get(pv.sha256)
+        pv.duplicate_of = pv.duplicate_in(known)
         if pv.duplicate_of:
             duplicates.append((name, pv.duplicate_of))
             continue
         meta = decide_meta(pv, per_file[i], regions, doc_types, index)
         candidates.append(Candidate(pv, meta, extract(pv, meta, paths)))
-        known[pv.sha256] = meta.source_file
+        known[pv.sha256] = known[pv.text_key] = meta.source_file
         index += 1
     return candidates, duplicates
 
@@ -262,10 +293,11 @@ def commit(candidates, paths, new_region=None, workers=None):
     start = time.perf_counter()
     with _lock(paths):
         metas = read_manifest(paths.manifest)
-        loaded = _loaded_hashes(paths)
+        loaded = _loaded_keys(paths)
         for c in candidates:
-            if c.preview.sha256 in loaded:
-                raise DocumentError(c.preview.name, f"duplicate of already loaded {loaded[c.preview.sha256]}")
+            existing = c.preview.duplicate_in(loaded)
+            if existing:
+                raise DocumentError(c.preview.name, f"duplicate of already loaded {existing} (same text)")
             if c.target in metas or (paths.seeds_dir / c.target).exists():
                 raise DocumentError(c.preview.name, f"{c.target} exists: seeds changed meanwhile, add the file again")
         snapshot = _snapshot(paths.manifest, paths.regions_file)

@@ -5,6 +5,7 @@ Simplified documents are coded alike. The copy has the same length as the
 original, character for character, so offsets found in it point into the
 original text.
 """
+import hashlib
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -30,6 +31,21 @@ def to_simplified(text):
     if len(simplified) != len(text):
         simplified = "".join(conv.convert(ch) if len(conv.convert(ch)) == 1 else ch for ch in text)
     return fold_width(simplified)
+
+
+# CJK punctuation that has an ASCII twin; fold_width already maps the full-width ASCII forms.
+PUNCT_TABLE = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "《": "<", "》": ">",
+                             "【": "[", "】": "]", "〔": "(", "〕": ")", "—": "-", "－": "-", "～": "~", "…": "..."})
+
+
+def text_key(text):
+    """Hash of the text with script, width, punctuation form and all white space folded.
+
+    The same document saved as .txt, .docx and .html reads to texts that differ
+    only in line breaks and such forms: they share this key, whatever their bytes.
+    """
+    folded = "".join(to_simplified(text).translate(PUNCT_TABLE).split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
 def detect_script(text):

@@ -22,7 +22,7 @@ from etl.facts import extract_facts, section_default_kind
 from etl.keywords import count_terms, tokenizer
 from etl.load import WarehouseWriter
 from etl.manifest import read_manifest, validate_meta
-from etl.normalize import detect_script, to_simplified
+from etl.normalize import detect_script, text_key, to_simplified
 from etl.read import read_document
 from etl.segment import segment
 from etl.themes import code_themes, default_dictionary
@@ -170,6 +170,7 @@ class BuildReport:
     failed: list          # (source_file, reason)
     counts: dict
     cached: int = 0       # documents assembled from the extraction cache
+    duplicates: list = field(default_factory=list)   # (source_file, earlier source_file with the same text)
 
 
 def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=None, progress=None,
@@ -218,25 +219,52 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
             outcomes = _extract_in_process(misses)
         # Workers are extracting already: set up the new warehouse meanwhile (after the forks: DuckDB has threads).
         writer = stack.enter_context(WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes))
-        loaded = _collect(iter(hits), len(jobs), failed, progress, writer)
-        loaded += _collect(outcomes, len(jobs), failed, progress, writer, store, start=len(hits))
+        order = {meta.source_file: i for i, (_, meta) in enumerate(jobs)}
+        duplicates = []
+        loaded = _collect(_in_manifest_order(hits, outcomes, order), len(jobs), failed, duplicates, progress,
+                          writer, store)
         counts = writer.finish(info)
     if use_cache:
         cache.prune(cache_dir)
-    return BuildReport(loaded, failed, counts, cached=len(hits))
+    return BuildReport(loaded, failed, counts, cached=len(hits), duplicates=duplicates)
 
 
-def _collect(outcomes, total, failed, progress, writer, store=None, start=0):
-    """Load each result as it arrives, so loading overlaps extraction; cache fresh results."""
-    loaded = []
-    for i, (name, result, error) in enumerate(outcomes, start + 1):
+def _in_manifest_order(hits, outcomes, order):
+    """(name, result, error, fresh) in manifest order: cached results merged into the extraction stream.
+
+    Fresh results arrive in job order, so holding each cached one back until
+    the fresh one before it has arrived keeps the order (and so which of two
+    duplicates is the later) independent of what the cache held.
+    """
+    waiting = sorted(hits, key=lambda h: order[h[0]])
+    for name, result, error in outcomes:
+        while waiting and order[waiting[0][0]] < order[name]:
+            yield (*waiting.pop(0), False)
+        yield name, result, error, True
+    for hit in waiting:
+        yield (*hit, False)
+
+
+def _collect(outcomes, total, failed, duplicates, progress, writer, store=None):
+    """Load each result as it arrives, so loading overlaps extraction; cache fresh results.
+
+    A document whose normalised text equals an earlier one's (the same text
+    saved as .txt and .docx) is reported in `duplicates` and not loaded.
+    """
+    loaded, seen = [], {}
+    for i, (name, result, error, fresh) in enumerate(outcomes, 1):
         if error:
             failed.append((name, error))
         else:
-            writer.add(result)
-            loaded.append(result.document["source_file"])
-            if store:
+            if store and fresh:
                 store(name, result)
+            key = text_key(result.text)
+            if key in seen:
+                duplicates.append((name, seen[key]))
+            else:
+                seen[key] = name
+                writer.add(result)
+                loaded.append(result.document["source_file"])
         if progress:
             progress(i, total, name, result, error)
     return loaded
