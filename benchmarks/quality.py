@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import eval as scoring  # noqa: E402
-from eval.devsets import SETS, available, build_set  # noqa: E402
+from eval.devsets import SETS, available, build_set, gold_dir  # noqa: E402
 
 COLUMNS = (("themes F1", "themes", "f1"), ("P", "themes", "precision"), ("R", "themes", "recall"),
            ("facts F1", "facts", "f1"), ("P", "facts", "precision"), ("R", "facts", "recall"),
@@ -45,7 +45,7 @@ def measure(names, workdir):
         warehouse, report = build_set(dev_set, Path(workdir) / name)
         for failed, reason in report.failed:
             print(f"{name}: could not load {failed}: {reason}", file=sys.stderr)
-        result = scoring.score(warehouse, dev_set.gold, window=dev_set.window)
+        result = scoring.score(warehouse, gold_dir(dev_set, Path(workdir) / name), window=dev_set.window)
         rows[name] = {"result": result, "seconds": time.perf_counter() - start,
                       "documents": len(report.loaded)}
     return rows
@@ -70,7 +70,7 @@ def print_table(rows):
                                                 for lab, *_ in COLUMNS))
     print()
     for name, row in rows.items():
-        unmatched = len(row["result"].get("unmatched_units") or [])
+        unmatched = row["result"].get("unmatched_units") or 0
         print(f"{name}: built and scored in {row['seconds']:.1f} s; gold units not found in the warehouse: {unmatched}")
 
 

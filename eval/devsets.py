@@ -52,6 +52,20 @@ def silver_manifest(texts_dir, path):
     return Path(path)
 
 
+def gold_dir(dev_set, workdir):
+    """A folder the scorer reads (it takes `*.gold.json`): the gold itself, or links named so to silver labels."""
+    files = sorted(dev_set.gold.glob("*.silver.json"))
+    if not files:
+        return dev_set.gold
+    linked = Path(workdir) / f"{dev_set.name}-gold"
+    linked.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        target = linked / f.name.replace(".silver.json", ".gold.json")
+        if not target.exists():
+            target.symlink_to(f)
+    return linked
+
+
 def build_set(dev_set, workdir, workers=None):
     """Build `dev_set` into `workdir`/<name>.duckdb with a scratch cache; return (warehouse, BuildReport)."""
     from etl.config import REGIONS_FILE
