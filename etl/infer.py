@@ -21,7 +21,7 @@ ANY_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
 # A year that names a horizon, not the document's year: 2035年远景目标, 到2025年, 2021-2025年规划.
 HORIZON_AFTER = re.compile(r"\s*年?\s*(?:远景|愿景|规划|发展规划|前|以前)")
-HORIZON_BEFORE = re.compile(r"(?:到|至|展望|面向|\d\s*[-—~～])\s*$")
+HORIZON_BEFORE = re.compile(r"(?:到|(?<!截)至|展望|面向|\d\s*[-—~～])\s*$")
 # The date a report was delivered: ——2024年3月5日在第十四届全国人民代表大会第二次会议上.
 DELIVERY = re.compile(r"[—-]{1,2}\s*(\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:在|于)")
 PROVINCES = ("北京市 天津市 上海市 重庆市 河北省 山西省 辽宁省 吉林省 黑龙江省 江苏省 浙江省 安徽省 福建省 江西省 "
@@ -36,7 +36,7 @@ SUFFIX = re.compile(r"(?:街道|新区|自治区|省|市|区|县|镇|乡)$")
 # A bare place name followed by these is a street or a square named after the place (天津街, 北京路), not the place.
 STREET_AFTER = r"(?![街路巷道]|大街|大道|胡同|广场|里\d)"
 # A sub-district names itself: 丁兰街道 at the start of a line or clause, or after its district.
-SELF_NAME = re.compile(r"(?:^|(?<=[\n，,。、；;：:“《（(\s省市区县]))([\u4e00-\u9fff]{2,4}?)(?:街道|镇|乡)(?:办事处)?")
+SELF_NAME = re.compile(r"(?:^|(?<=[\n，,。、；;：:“《（(\s省市区县]))([\u4e00-\u9fff]{2,4}?)(街道|镇|乡)(?:办事处)?")
 OWN_NAME_OPENING = 300    # a sub-district names itself in its opening sentence (2024年，凤凰街道认真贯彻…)
 NOT_A_NAME = re.compile(r"^(?:各|全|本|我|该|在|和|与|由|对|召开|印发|制定|开展|推进|构建|发挥|整合|完善|组织|指导)")
 # A government speaking for itself: the report of the whole country has no place names to match.
@@ -166,8 +166,8 @@ def own_subdistrict(title, text):
     for hay in (title, text[:OWN_NAME_OPENING]):
         counts = {}
         for m in SELF_NAME.finditer(hay):
-            name = m.group(1)
-            if not NOT_A_NAME.match(name) and not re.search(r"[省市区县]", name):
+            if not NOT_A_NAME.match(m.group(1)) and not re.search(r"[省市区县]", m.group(1)):
+                name = m.group(1) + m.group(2)
                 counts[name] = counts.get(name, 0) + 1
         if counts:
             return max(counts.items(), key=lambda kv: kv[1])[0]
@@ -175,7 +175,7 @@ def own_subdistrict(title, text):
 
 
 def _same_place(configured, named):
-    return bool(configured) and bool(named) and SUFFIX.sub("", configured.strip()) == named
+    return SUFFIX.sub("", (configured or "").strip()) == SUFFIX.sub("", named or "")
 
 
 def infer_region(text, regions, title=""):
