@@ -20,7 +20,7 @@ YEAR_PHRASE = re.compile(r"(\d{4})\s*年\s*(?:上半年|下半年|全年|第[一
 ANY_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 CN_YEAR = re.compile(r"([〇零一二三四五六七八九○]{4})\s*年")
 # A year that names a horizon, not the document's year: 2035年远景目标, 到2025年, 2021-2025年规划.
-HORIZON_AFTER = re.compile(r"\s*年?\s*(?:远景|愿景|规划|发展规划|前|以前)")
+HORIZON_AFTER = re.compile(r"\s*年?\s*(?:远景|愿景|规划|发展规划|以?前(?![一二三四五六七八九十两\d]))")
 HORIZON_BEFORE = re.compile(r"(?:到|(?<!截)至|展望|面向|\d\s*[-—~～])\s*$")
 # The date a report was delivered: ——2024年3月5日在第十四届全国人民代表大会第二次会议上.
 DELIVERY = re.compile(r"[—-]{1,2}\s*(\d{4})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:在|于)")

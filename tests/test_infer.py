@@ -56,6 +56,7 @@ def test_an_untitled_excerpt_goes_by_its_first_heading():
     "街道工作安排\n到2035年基本实现现代化，2021年是开局之年，全年新增就业500人。",
     "街道工作安排\n锚定2035年远景目标，2021年全年新增就业500人。",
     "街道工作安排\n力争2025年前全部完成改造，截至2021年底已完成12个。",
+    "街道工作安排\n2021年前三季度新增就业500人，力争2025年前全部完成改造。",
 ])
 def test_horizon_years_are_not_the_documents_year(text):
     guess, _ = infer_year(text, "街道工作安排", None)
