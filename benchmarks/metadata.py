@@ -8,8 +8,10 @@ their manifest and regions.yaml. The raw pages' places are not configured
 anywhere, so a regions config is written in scratch space with one region per
 page (sibling sub-districts of one district among them), which is what a
 staff member adding those pages would have configured. Prints the accuracy
-per field (type, year, title, place) and, with --verbose, every miss. Figures
-only; not a pass/fail test.
+per field (type, year, title, place) and, with --verbose, every miss.
+`refusal` is the place once more with the document's own region left out of
+the configuration: the right answer is then no confident region (a sibling
+sub-district or a neighbour is a wrong one). Figures only; not a pass/fail test.
 """
 import argparse
 import csv
@@ -32,7 +34,7 @@ EXTERNAL = ROOT.parent / "shared" / "external"
 MUNICIPALITIES = ("北京", "天津", "上海", "重庆")
 # A title counts when one contains the other and the shorter is most of the longer (site prefixes, (全文)).
 TITLE_OVERLAP = 0.6
-FIELDS = ("type", "year", "title", "place")
+FIELDS = ("type", "year", "title", "place", "refusal")
 
 
 def _full(name, suffix):
@@ -83,17 +85,22 @@ def run(cases, regions_file, verbose):
     hits = {f: [0, 0] for f in FIELDS}
     for path, truth in cases:
         inf = infer_metadata(read_document(path), regions)
+        others = [r for r in regions if r["region_id"] != truth["place"]]
+        refused = infer_metadata(read_document(path), others).region
         got = {"type": inf.doc_type.value, "year": inf.year.value, "title": inf.title.value,
-               "place": inf.region.value if inf.region.confident else None}
+               "place": inf.region.value if inf.region.confident else None,
+               "refusal": refused.value if refused.confident else None}
         for f in FIELDS:
-            ok = title_ok(got[f], truth[f]) if f == "title" else got[f] == truth[f]
+            want = None if f == "refusal" else truth[f]
+            ok = title_ok(got[f], want) if f == "title" else got[f] == want
             if ok is None:
                 continue
             hits[f][0] += ok
             hits[f][1] += 1
             if verbose and not ok:
-                evidence = {"type": inf.doc_type, "year": inf.year, "title": inf.title, "place": inf.region}[f].evidence
-                print(f"  {path.name:40} {f:5} got {got[f]!s:28} want {truth[f]!s:28} ({evidence})")
+                evidence = {"type": inf.doc_type, "year": inf.year, "title": inf.title, "place": inf.region,
+                            "refusal": refused}[f].evidence
+                print(f"  {path.name:40} {f:7} got {got[f]!s:28} want {want!s:28} ({evidence})")
     return hits
 
 
