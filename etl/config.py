@@ -43,8 +43,8 @@ ADMIN_LEVELS = ("province", "city", "district", "subdistrict")
 
 
 def region_level(region):
-    """The level a region speaks for: its most specific non-empty administrative field (None when all are empty)."""
-    return next((level for level in reversed(ADMIN_LEVELS) if str(region.get(level) or "").strip()), None)
+    """The level a region speaks for: its most specific non-empty administrative field; national without any."""
+    return next((level for level in reversed(ADMIN_LEVELS) if str(region.get(level) or "").strip()), "national")
 
 
 def check_new_region(region, existing):

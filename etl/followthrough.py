@@ -9,18 +9,22 @@ target's (a later year; the same year and a later document type — a plan or
 work priorities, then an article, then a summary; the same year and type
 and a later publication date). A candidate's score is the Jaccard overlap of
 the two indicators' word sets; those under MIN_SCORE are dropped, and each
-target keeps one best achievement, chosen deterministically: highest score,
-then the nearest year, then the earliest document and position.
+target keeps one achievement, chosen deterministically: the nearest year
+(a plan's own summary, then the next year's documents), then the highest
+score, then the earliest document and position.
 """
 import re
 
 from etl.keywords import WORD, stopwords, tokenizer
 from etl.themes import default_dictionary
 
-# Half the words in common: 新增就业 and 新增就业岗位 meet; 社区服务站 and 社区志愿者 (one word of three) do not.
-MIN_SCORE = 0.5
+# More than half the words in common: 新增就业 and 新增就业岗位 (2 of 3) meet; GDP growth
+# and GDP energy intensity (国内生产总值 vs 单位国内生产总值能耗, 2 of 4) do not.
+MIN_SCORE = 0.6
 # Words of an indicator that mark its kind (the guide's cues), not what is counted.
 KIND_CUES = frozenset("努力 实现 努力实现 计划 目标 争取 力争 确保 累计 达到 预计 共计 先后 今年 年内 年底 全年 完成 已经 目前 共".split())
+# Words of change and comparison (增长, 比上年): they say how a number moved, not what it counts.
+CHANGE_WORDS = frozenset("增长 增加 提高 提升 下降 降低 减少 上升 比上年 上年 同比 增幅 控制 控制在 提高到 达到 拟 安排".split())
 SINGLE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
 # Document types in the order a year's documents follow one another: plans first, summaries last.
 TYPE_ORDER = {"plan": 0, "priorities": 0, "article": 1, "summary": 2}
@@ -65,7 +69,7 @@ select target_fact_id, achievement_fact_id, region_id, target_doc_id, target_sen
        rule || ': same region and unit, indicator words ' || tokens || ' shared (score ' || round(score, 2) || ')'
 from (
     select *, row_number() over (partition by target_fact_id
-                                 order by score desc, year_gap, achievement_doc_id, achievement_char_start) as best
+                                 order by year_gap, score desc, achievement_doc_id, achievement_char_start) as best
     from candidates where score >= $min_score)
 where best = 1
 order by target_fact_id
@@ -77,7 +81,8 @@ def indicator_words(indicator):
 
     Runs of single characters are joined back into one word: the keyword
     tokenizer's low-frequency theme terms can split a common word (就业 → 就/业).
-    Kind cues (努力实现, 计划) say when, not what, so they are dropped.
+    Kind cues (努力实现, 计划) and change words (增长, 比上年) say when or how,
+    not what is counted, so they are dropped.
     """
     tk, stop = tokenizer(tuple(sorted(default_dictionary().weights))), stopwords()
     words, run = [], ""
@@ -87,7 +92,7 @@ def indicator_words(indicator):
             continue
         words += [run, w]
         run = ""
-    return sorted({w for w in words if WORD.match(w) and w not in stop and w not in KIND_CUES})
+    return sorted({w for w in words if WORD.match(w) and w not in stop and w not in KIND_CUES | CHANGE_WORDS})
 
 
 def insert_fact_links(con):

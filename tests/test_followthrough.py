@@ -37,6 +37,8 @@ def _build(tmp_path, docs):
 
 def test_indicator_words_drop_kind_cues_and_rejoin_split_words():
     assert indicator_words("努力实现全年新增就业") == indicator_words("新增就业") == ["就业", "新增"]
+    assert indicator_words("居民收入比上年增长") == indicator_words("居民收入")
+    assert indicator_words("增长") == []
 
 
 def test_plan_linked_to_its_summary(tmp_path):

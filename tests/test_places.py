@@ -11,7 +11,7 @@ def test_level_is_the_most_specific_non_empty_field():
     assert region_level({"province": "某省", "city": "某市", "district": "某区", "subdistrict": None}) == "district"
     assert region_level({"province": "某省", "city": "某市", "district": " ", "subdistrict": ""}) == "city"
     assert region_level({"province": "某省"}) == "province"
-    assert region_level({}) is None
+    assert region_level({}) == "national"
 
 
 def test_every_seed_document_carries_its_region_places():
