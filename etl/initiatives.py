@@ -82,6 +82,8 @@ COUNTED_LABEL = re.compile(
 # 一X两Y, 三X一Y, 一X一Y一Z: counts pairing single-character nouns.
 PAIRED_LABEL = re.compile(
     rf"{NOT_IN_WORD}[{CN_NUMERAL}]{PAIR_NOUN}[{CN_NUMERAL}]{PAIR_NOUN}(?:[{CN_NUMERAL}]{PAIR_NOUN})?")
+COUNTED_TRIGGER = re.compile(rf"[{CN_NUMERAL}][个大项有]")
+PAIRED_TRIGGER = re.compile(rf"[{CN_NUMERAL}].[{CN_NUMERAL}]")
 # Idioms and set phrases of the paired-count shape: not programme names.
 IDIOMS = frozenset("""一心一意 一点一滴 一年一度 一草一木 一言一行 一朝一夕 一丝一毫 一五一十 三心二意 四面八方 五湖四海
 千家万户 千方百计 一举一动 一清二楚 一干二净 三番五次 七上八下 一来二去 三五成群 十全十美 百花齐放 千差万别
@@ -129,30 +131,23 @@ def _arabic(match):
 def normalise(name):
     """Key under which the same initiative meets across documents and scripts."""
     from etl.normalize import to_simplified
-    text = unicodedata.normalize("NFKC", to_simplified(name))
+    return _normalise_simplified(to_simplified(name))
+
+
+def _normalise_simplified(text):
+    """`normalise` of a name already in the Simplified copy (the extractor's input)."""
+    text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"[“”\"「」『』‘’'《》\s]", "", text)
     text = text.replace("，", ",").replace("、", ",")
     return COUNT_BEFORE_COUNTER.sub(_arabic, text)
 
 
+QUOTED = re.compile("|".join(f"{re.escape(o)}[^{re.escape(c)}{CLAUSE_END}]*{re.escape(c)}" for o, c in CLOSE_FOR.items()))
+
+
 def _quoted(simplified):
-    """(start, end) of each quoted span, innermost quote marks excluded, within one clause."""
-    spans, i = [], 0
-    while i < len(simplified):
-        ch = simplified[i]
-        close = CLOSE_FOR.get(ch)
-        if close is None:
-            i += 1
-            continue
-        j = i + 1
-        while j < len(simplified) and simplified[j] != close and simplified[j] not in CLAUSE_END:
-            j += 1
-        if j < len(simplified) and simplified[j] == close:
-            spans.append((i + 1, j))
-            i = j + 1
-        else:
-            i += 1
-    return spans
+    """(start, end) of each quoted span within one clause, quote marks excluded."""
+    return [(m.start() + 1, m.end() - 1) for m in QUOTED.finditer(simplified)]
 
 
 def _is_date_code(inner):
@@ -197,10 +192,13 @@ def _pattern_initiatives(simplified, taken):
     def free(s, e):
         return not any(s < te and ts < e for ts, te in taken)
 
-    rules = [("counted", COUNTED_LABEL), ("paired", PAIRED_LABEL), ("system", LONG_SYSTEM)]
-    if known_names() is not None:
-        rules.append(("system", known_names()))
-    for rule, pattern in rules:
+    # Each pattern runs only where a cheap trigger finds its core: the lookarounds make a full scan slow.
+    rules = [("counted", COUNTED_LABEL, COUNTED_TRIGGER.search(simplified)),
+             ("paired", PAIRED_LABEL, PAIRED_TRIGGER.search(simplified)), ("system", LONG_SYSTEM, "长制" in simplified),
+             ("system", known_names(), known_names() is not None)]
+    for rule, pattern, present in rules:
+        if not present:
+            continue
         for m in pattern.finditer(simplified):
             s, e = m.span()
             if rule == "paired" and any(m.group(0).startswith(idiom) for idiom in IDIOMS):
@@ -217,5 +215,5 @@ def extract_initiatives(simplified):
     taken = [(q.start, q.end) for q in quoted]
     found = quoted + _pattern_initiatives(simplified, taken)
     for item in found:
-        item.name_norm = normalise(item.name)
+        item.name_norm = _normalise_simplified(item.name)
     return sorted((i for i in found if i.name_norm), key=lambda i: i.start)
