@@ -14,8 +14,9 @@ Three rules over the Simplified text of a sentence:
 - number patterns outside quotes: N+noun labels (五大工程, 三个一批 are
   written N个X / N大X with a programme noun) and paired-count labels
   (一X两Y: 一岗双责, 三会一课), idioms of that shape excluded;
-- systems with a known head: X长制 (河长制, 楼长制) and a short list of
-  national programme names, general to every place (etl/dict/initiatives.txt).
+- systems with a known head: X长制 (河长制, 楼长制), a strategy put into
+  effect (实施科教兴国战略) and a short list of national programme names,
+  general to every place (etl/dict/initiatives.txt).
 
 `name_norm` lets the same initiative meet across documents: Simplified,
 width-folded, quotes and spaces stripped, Chinese counts before a counter
@@ -82,6 +83,8 @@ COUNTED_LABEL = re.compile(
 # 一X两Y, 三X一Y, 一X一Y一Z: counts pairing single-character nouns.
 PAIRED_LABEL = re.compile(
     rf"{NOT_IN_WORD}[{CN_NUMERAL}]{PAIR_NOUN}[{CN_NUMERAL}]{PAIR_NOUN}(?:[{CN_NUMERAL}]{PAIR_NOUN})?")
+# A strategy put into effect (实施科教兴国战略, 坚持就业优先战略) is named; 战略性调整, 战略目标 are not names.
+STRATEGY = re.compile(rf"(?:实施|坚持|落实|推进|深化|推动|贯彻)(?P<name>{LABEL_CHAR}{{3,8}}?战略)(?![性目地机意])")
 COUNTED_TRIGGER = re.compile(rf"[{CN_NUMERAL}][个大项有]")
 PAIRED_TRIGGER = re.compile(rf"[{CN_NUMERAL}].[{CN_NUMERAL}]")
 # Idioms and set phrases of the paired-count shape: not programme names.
@@ -195,16 +198,16 @@ def _pattern_initiatives(simplified, taken):
     # Each pattern runs only where a cheap trigger finds its core: the lookarounds make a full scan slow.
     rules = [("counted", COUNTED_LABEL, COUNTED_TRIGGER.search(simplified)),
              ("paired", PAIRED_LABEL, PAIRED_TRIGGER.search(simplified)), ("system", LONG_SYSTEM, "长制" in simplified),
-             ("system", known_names(), known_names() is not None)]
+             ("system", STRATEGY, "战略" in simplified), ("system", known_names(), known_names() is not None)]
     for rule, pattern, present in rules:
         if not present:
             continue
         for m in pattern.finditer(simplified):
-            s, e = m.span()
+            s, e = m.span("name") if "name" in pattern.groupindex else m.span()
             if rule == "paired" and any(m.group(0).startswith(idiom) for idiom in IDIOMS):
                 continue
             if free(s, e):
-                found.append(Initiative(m.group(0), "", s, e, rule))
+                found.append(Initiative(simplified[s:e], "", s, e, rule))
                 taken.append((s, e))
     return found
 

@@ -7,9 +7,9 @@ import pytest
 from etl.initiatives import extract_initiatives, normalise
 
 SAMPLE = Path(__file__).resolve().parent / "data" / "initiatives_sample.tsv"
-# Measured on the sample when the rules were written (P 0.92, R 0.86, 57 of 66 names): a margin below, not a goal.
+# Measured on the sample when the rules were written (P 0.92, R 0.89, 59 of 66 names): a margin below, not a goal.
 MIN_PRECISION = 0.88
-MIN_RECALL = 0.82
+MIN_RECALL = 0.85
 
 
 def names(text):
@@ -30,6 +30,7 @@ def test_scripts_widths_quotes_and_counts_meet():
     ("全面落实一岗双责，推进三会一课。", ["一岗双责", "三会一课"]),           # paired-count labels
     ("实施五大工程，推进路长制。", ["5大工程", "路长制"]),                    # N大X with a programme noun, X长制
     ("推进新时代文明实践站建设。", ["新时代文明实践"]),                        # a national programme name
+    ("深入实施人才强区战略。", ["人才强区战略"]),                              # a strategy put into effect
 ])
 def test_rules_find(text, expected):
     assert names(text) == expected
@@ -43,6 +44,7 @@ def test_rules_find(text, expected):
     "快速处置“0315”疫情。",                   # an event named by its date
     "一心一意为群众，进一步统一思想。",         # idioms and words of the paired shape
     "从四个方面推进工作，新建两个社区服务站。",  # rhetorical and real counts
+    "推进产业结构战略性调整。",                 # 战略 as an adjective
 ])
 def test_rules_skip(text):
     assert names(text) == []
