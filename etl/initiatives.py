@@ -30,8 +30,8 @@ from functools import lru_cache
 import cn2an
 
 from etl.config import DICT_DIR
+from etl.normalize import to_simplified
 
-OPEN_QUOTES = "“\"「『‘"
 CLOSE_FOR = {"“": "”", "\"": "\"", "「": "」", "『": "』", "‘": "’"}
 # Longest quoted name kept: longer quoted spans are speech or descriptions, not names.
 MAX_QUOTED = 16
@@ -133,7 +133,6 @@ def _arabic(match):
 
 def normalise(name):
     """Key under which the same initiative meets across documents and scripts."""
-    from etl.normalize import to_simplified
     return _normalise_simplified(to_simplified(name))
 
 
