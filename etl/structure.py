@@ -1,0 +1,108 @@
+"""Structure: each section is a review part or a plan part.
+
+A work summary looks back (上半年工作情况, 2022年工作回顾) and often ends with
+a plan (下半年工作思路, 明年工作打算); a plan may open with what was done
+(2023年完成情况); a government work report reviews the past year(s), then
+sets the year's targets (总体部署, 总体要求和政策取向, 重点工作, 主要任务, 对今年
+政府工作的建议). Facts in a review part are achievements unless a cue says
+otherwise, facts in a plan part targets.
+
+A section's part comes from its own heading, else from its parent heading,
+else from the last classified heading before it at the same level (a
+sibling such as 存在问题 or 保障措施 stays in the part it follows), else from
+the document title, else from the document type. A heading or title naming
+both parts (…工作总结和2024年工作计划) decides nothing: its sections do.
+"""
+import re
+
+from etl.segment import ENUM_LEVEL, HEADING_MARKERS
+
+REVIEW, PLAN = "review", "plan"
+PERIOD_NUM = "一二两三四五六七八九十\\d"
+# Cues that name a part by themselves: a past or coming period, or a heading
+# noun that only ever heads one part.
+STRONG_CUES = (
+    (REVIEW, re.compile(
+        rf"回顾|工作总结|完成情况|过去(?:的)?[{PERIOD_NUM}]*年|[{PERIOD_NUM}]+年来|去年(?:的)?(?:政府)?工作|"
+        r"以来(?:的)?(?:主要)?工作|上半年|半年度|前三季度")),
+    (PLAN, re.compile(
+        r"下一步|下步|下半年|明年|今后|(?:今年|本年度?)(?:的)?(?:政府)?(?:工作|主要任务)|"
+        r"工作(?:思路|打算|计划|安排|设想|要点|重点|部署|目标|任务|建议)|重点工作|主要任务|"
+        r"总体要求|政策取向|总体部署")),
+)
+# Cues that name a part only in a top-level heading or next to a period
+# (2024年…目标): deeper in a section, 目标任务 or 规划 are topics, not parts.
+WEAK_CUES = (
+    (REVIEW, re.compile(r"情况|成效|成绩|进展|总结")),
+    (PLAN, re.compile(r"思路|计划(?!生育)|打算|安排|目标|要点|任务|部署|建议|设想|规划|展望")),
+)
+PERIOD = re.compile(rf"\d{{4}}\s*年|[今明去本上下]年|年度|半年|期间|时期|阶段|今后|下一?步|以来|[{PERIOD_NUM}]+年来|过去")
+# A conjunction between a review cue and a plan cue: the heading names both parts.
+BOTH = re.compile(r"[和及暨与、]|以及")
+TOP_LEVEL = 1
+# Types whose parts follow a fixed order: a report's review comes first and
+# every top-level section after it belongs to the plan (二、抓紧有利时机…).
+REVIEW_THEN_PLAN = frozenset({"report"})
+TYPE_PART = {"plan": PLAN, "priorities": PLAN, "summary": REVIEW, "report": REVIEW}
+
+
+def _cues(text, strong_only):
+    found = []
+    for groups in (STRONG_CUES,) if strong_only else (STRONG_CUES, WEAK_CUES):
+        for part, pattern in groups:
+            found += [(m.start(), m.end(), part) for m in pattern.finditer(text)]
+    return sorted(found)
+
+
+def heading_part(text, top_level=True):
+    """'review', 'plan' or None for one heading (Simplified text).
+
+    The last cue decides, as the head noun of a Chinese heading comes last
+    (重点工作进展 is a review, 目标任务完成情况 too); a review cue and a plan
+    cue joined by a conjunction mean the heading spans both parts: None.
+    """
+    cues = _cues(text, strong_only=not (top_level or PERIOD.search(text)))
+    if not cues:
+        return None
+    last = cues[-1]
+    for _start, end, part in cues:
+        if part != last[2] and BOTH.search(text, end, last[0]):
+            return None
+    return last[2]
+
+
+def title_part(title):
+    """The part a document title names, or None (none, or both)."""
+    return heading_part(title or "", top_level=True)
+
+
+def _numbered(simplified):
+    return any(pattern.match(simplified) for _, pattern in HEADING_MARKERS)
+
+
+def _own_part(s):
+    """The part a section-opening unit names: headings only, not enumerations or long openers."""
+    if not s.is_heading or s.level == ENUM_LEVEL:
+        return None
+    numbered = _numbered(s.text_simplified)
+    return heading_part(s.text_simplified, top_level=numbered and s.level <= TOP_LEVEL)
+
+
+def sentence_parts(sentences, title="", doc_type=""):
+    """The part of every sentence, in order ('review', 'plan' or None)."""
+    base = title_part(title) or TYPE_PART.get(doc_type)
+    stack, parts = [], []      # stack: (level, part) of the classified headings in force
+    for s in sentences:
+        if s.opens_section and s.level != ENUM_LEVEL:
+            own = _own_part(s)
+            if own:
+                stack = [e for e in stack if e[0] < s.level] + [(s.level, own)]
+            elif s.level > 0:
+                # An unnamed section ends the deeper ones; a plain line above the
+                # numbered headings (level 0: a stray link, a caption) changes nothing.
+                stack = [e for e in stack if e[0] <= s.level]
+                if (doc_type in REVIEW_THEN_PLAN and stack and stack[-1] == (s.level, REVIEW)
+                        and s.level <= TOP_LEVEL):
+                    stack[-1] = (s.level, PLAN)
+        parts.append(stack[-1][1] if stack else base)
+    return parts
