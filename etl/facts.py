@@ -43,16 +43,24 @@ FACT = re.compile(
     rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?"
 )
 # Cues of kind, as words: each pattern leaves out the compounds that merely
-# hold the character (要 in 主要/重要/需要, 了 in 为了/了解, 拟 in 模拟, 计划 as
-# a noun before a pause: 投资计划，). Verbs such as 打造, 实施 or 完成 occur in
-# reports and plans alike, so they are not cues: the part decides when no cue is present.
-ACHIEVED = re.compile(
-    r"(?<![得而])已|截[至止]到?(?:\d{4}年)?(?:年底|年末|底|目前)?|累计|目前|共计|先后|今年以来|年初以来|当前|"
-    r"(?<![为除明终罢])了(?![解结却然如不])")
-PLANNED = re.compile(
-    r"争取|力争|(?<!的)计划(?![，。；、,;:：）)」”》\s]|$|生育|经济|单列|书|表|内|外|中|的|目标)|确保|年内|年底|"
-    r"(?<![模虚])拟|目标|今年(?!以来)|(?<!经过)(?<!通过)(?<!共同)(?<!不懈)(?<!的)努力|"
-    r"(?<![主重需必只摘纪简首紧显提概扼政机枢险])要(?![求素点闻件害领务职员案道津塞隘么是])")
+# hold the characters. Verbs such as 打造, 实施 or 完成 occur in reports and
+# plans alike, so they are not cues: the part decides when no cue is present.
+ACHIEVED = re.compile("|".join((
+    r"(?<![得而])已",                                       # not 不得已, 而已
+    r"截[至止]到?(?:\d{4}年)?(?:年底|年末|底|目前)?",       # 截至年底 is one cue, not 年底
+    r"累计|目前|共计|先后|今年以来|年初以来|当前",
+    r"(?<![为除明终罢])了(?![解结却然如不])",               # not 为了, 除了, 了解, 了不起
+    r"完成[^，,；;。]{0,4}(?:计划|目标|任务)|(?:目标|任务)完成",  # 完成年计划125%: the plan met
+)))
+PLANNED = re.compile("|".join((
+    r"争取|力争|确保|年内|年底",
+    r"(?<!的)计划(?![，。；、,;:：）)」”》\s]|$|生育|经济|单列|书|表|内|外|中|的|目标)",  # not the noun: 投资计划，
+    r"(?<![模虚])拟",                                       # not 模拟, 虚拟
+    r"(?<!建设)(?<!发展)(?<!战略)(?<!奋斗)(?<!既定)(?<!年度)目标(?!任务|责任|管理|考核|体系)",  # not 建设目标
+    r"今年(?!以来|上半年|前[一二三]|\d|[一二三四五六七八九十]{1,2}[月至])",  # not 今年1-11月: time elapsed
+    r"(?<!经过)(?<!通过)(?<!共同)(?<!不懈)(?<!的)努力",     # not 经过努力: the effort made
+    r"(?<![主重需必只摘纪简首紧显提概扼政机枢险])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 重要, 需要, 要求
+)))
 # Words that announce a target in a plan but only date or estimate a result in
 # a review (全年实现…; 预计全年增长… in a review estimates what was reached).
 PLANNED_OUTSIDE_REVIEW = re.compile(r"全年|预计")
