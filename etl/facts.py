@@ -48,19 +48,26 @@ FACT = re.compile(
 ACHIEVED = re.compile("|".join((
     r"(?<![得而])已",                                       # not 不得已, 而已
     r"截[至止]到?(?:\d{4}年)?(?:年底|年末|底|目前)?",       # 截至年底 is one cue, not 年底
-    r"累计|目前|共计|先后|今年以来|年初以来|当前",
+    r"累计|目前|共计|先后|当前",
+    r"以来|[一二两三四五六七八九十\d]+年来|过去(?:的)?[一二两三四五六七八九十\d]*年",  # time already past
+    r"(?<![比较同从由与于础之以])(?:去年|上年(?!均))",      # not 比去年增加…, 由上年…增加到: a change to come
     r"(?<![为除明终罢])了(?![解结却然如不])",               # not 为了, 除了, 了解, 了不起
-    r"完成[^，,；;。]{0,4}(?:计划|目标|任务)|(?:目标|任务)完成",  # 完成年计划125%: the plan met
+    r"经过[^，,；;。]{0,6}努力",                            # 经过各方面努力: effort made, not a resolve
 )))
 PLANNED = re.compile("|".join((
-    r"争取|力争|确保|年内|年底",
+    r"争取|力争|确保",
+    r"(?<![一二两三四五六七八九十\d])年内",                 # not 五年内: a span already over
+    r"(?<![去\d])年底",                                     # not 去年底, 2000年底: a date
     r"(?<!的)计划(?![，。；、,;:：）)」”》\s]|$|生育|经济|单列|书|表|内|外|中|的|目标)",  # not the noun: 投资计划，
     r"(?<![模虚])拟",                                       # not 模拟, 虚拟
     r"(?<!建设)(?<!发展)(?<!战略)(?<!奋斗)(?<!既定)(?<!年度)目标(?!任务|责任|管理|考核|体系)",  # not 建设目标
     r"今年(?!以来|上半年|前[一二三]|\d|[一二三四五六七八九十]{1,2}[月至])",  # not 今年1-11月: time elapsed
-    r"(?<!经过)(?<!通过)(?<!共同)(?<!不懈)(?<!的)努力",     # not 经过努力: the effort made
-    r"(?<![主重需必只摘纪简首紧显提概扼政机枢险])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 重要, 需要, 要求
+    r"(?<!的)(?<!大)努力(?![，,。；;、])",                  # not 很大努力，: the effort as a noun
+    r"(?<![主重需必只摘纪简首紧显提概扼政机枢险纲])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 需要, 纲要, 要求
 )))
+# In a review, meeting a plan or a target is a result: 完成年计划125%,
+# 全面实现年初确定的主要目标 (in a plan, 确保完成全年目标 is still a target).
+ACHIEVED_IN_REVIEW = re.compile(r"(?:完成|实现)[^，,；;。]{0,8}(?:计划|目标|任务)|(?:目标|任务)完成")
 # Words that announce a target in a plan but only date or estimate a result in
 # a review (全年实现…; 预计全年增长… in a review estimates what was reached).
 PLANNED_OUTSIDE_REVIEW = re.compile(r"全年|预计")
@@ -201,14 +208,17 @@ def _future_jiang(text, m):
 
 def _cues(text, part):
     """(start, kind) of every cue word in a sentence; a cue inside a longer one
-    (年底 in 截至年底) is not a cue of its own."""
+    (年底 in 截至年底) or inside a quoted slogan (“两个确保”) is not a cue of its own."""
     found = [(m.start(), m.end(), "target") for m in PLANNED.finditer(text)]
     found += [(m.start(), m.end(), "achievement") for m in ACHIEVED.finditer(text) if m.end() > m.start()]
     found += [(m.start(), m.end(), "target") for m in JIANG.finditer(text) if _future_jiang(text, m)]
-    if part != "review":
+    if part == "review":
+        found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_IN_REVIEW.finditer(text)]
+    else:
         found += [(m.start(), m.end(), "target") for m in PLANNED_OUTSIDE_REVIEW.finditer(text)]
     return sorted((s, kind) for s, e, kind in found
-                  if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found))
+                  if not _inside_short_quote(text, s, e)
+                  and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found))
 
 
 def _nearest_cue(cues, lo, hi, from_end):
