@@ -40,10 +40,17 @@ PERIOD = re.compile(rf"\d{{4}}\s*年|[今明去本上下]年|年度|半年|期�
 # A conjunction between a review cue and a plan cue: the heading names both parts.
 BOTH = re.compile(r"[和及暨与、]|以及")
 TOP_LEVEL = 1
+# A short unnumbered line with a pause inside is a sentence on a line of its
+# own (五年来，外交工作开创新局面), not a heading that opens a part.
+PLAIN_NOT_HEADING = re.compile(r"[，,：:]")
 # Types whose parts follow a fixed order: a report's review comes first and
 # every top-level section after it belongs to the plan (二、抓紧有利时机…).
 REVIEW_THEN_PLAN = frozenset({"report"})
 TYPE_PART = {"plan": PLAN, "priorities": PLAN, "summary": REVIEW, "report": REVIEW}
+# A heading naming only a year's work (三、2011年的工作): a later year is the
+# plan, an earlier one the review; the document's own year is the plan in a
+# report (dated by the year it plans) and undecided elsewhere.
+YEAR_WORK = re.compile(r"(\d{4})\s*年(?:的)?(?:政府)?(?:各项)?工作")
 
 
 def _cues(text, strong_only):
@@ -80,29 +87,42 @@ def _numbered(simplified):
     return any(pattern.match(simplified) for _, pattern in HEADING_MARKERS)
 
 
-def _own_part(s):
+def _dated_part(text, year, doc_type):
+    m = YEAR_WORK.search(text)
+    if not m or not year:
+        return None
+    named = int(m.group(1))
+    if named > year or (named == year and doc_type in REVIEW_THEN_PLAN):
+        return PLAN
+    return REVIEW if named < year else None
+
+
+def _own_part(s, year, doc_type):
     """The part a section-opening unit names: headings only, not enumerations or long openers."""
     if not s.is_heading or s.level == ENUM_LEVEL:
         return None
     numbered = _numbered(s.text_simplified)
-    return heading_part(s.text_simplified, top_level=numbered and s.level <= TOP_LEVEL)
+    if not numbered and PLAIN_NOT_HEADING.search(s.text_simplified):
+        return None
+    top = numbered and s.level <= TOP_LEVEL
+    return (heading_part(s.text_simplified, top_level=top)
+            or (_dated_part(s.text_simplified, year, doc_type) if top else None))
 
 
-def sentence_parts(sentences, title="", doc_type=""):
+def sentence_parts(sentences, title="", doc_type="", year=None):
     """The part of every sentence, in order ('review', 'plan' or None)."""
     base = title_part(title) or TYPE_PART.get(doc_type)
     stack, parts = [], []      # stack: (level, part) of the classified headings in force
     for s in sentences:
         if s.opens_section and s.level != ENUM_LEVEL:
-            own = _own_part(s)
+            own = _own_part(s, year, doc_type)
             if own:
                 stack = [e for e in stack if e[0] < s.level] + [(s.level, own)]
             elif s.level > 0:
                 # An unnamed section ends the deeper ones; a plain line above the
                 # numbered headings (level 0: a stray link, a caption) changes nothing.
                 stack = [e for e in stack if e[0] <= s.level]
-                if (doc_type in REVIEW_THEN_PLAN and stack and stack[-1] == (s.level, REVIEW)
-                        and s.level <= TOP_LEVEL):
-                    stack[-1] = (s.level, PLAN)
+                if doc_type in REVIEW_THEN_PLAN and s.level <= TOP_LEVEL and stack and stack[-1][1] == REVIEW:
+                    stack = [(s.level, PLAN)]
         parts.append(stack[-1][1] if stack else base)
     return parts
