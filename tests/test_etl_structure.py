@@ -1,0 +1,122 @@
+"""Structure stage: review and plan parts from headings, position, title and type.
+
+Documents are constructed in the general form of work summaries, plans and
+government work reports; each test names the sentence it checks.
+"""
+import pytest
+
+from etl.normalize import to_simplified
+from etl.segment import segment
+from etl.structure import PLAN, REVIEW, heading_part, sentence_parts, title_part
+
+
+def parts_of(text, title="", doc_type="", year=None):
+    """{sentence text: part} of a constructed document."""
+    sentences = segment(text, to_simplified(text))
+    return {s.text: p for s, p in zip(sentences, sentence_parts(sentences, title, doc_type, year))}
+
+
+@pytest.mark.parametrize("heading, part", [
+    ("一、2023年工作回顾", REVIEW),
+    ("一、过去一年的工作", REVIEW),
+    ("一、过去五年工作回顾", REVIEW),
+    ("一、上半年工作开展情况", REVIEW),
+    ("一、目标任务完成情况", REVIEW),
+    ("一、主要成效", REVIEW),
+    ("二、2024年工作总体部署", PLAN),
+    ("二、2024年经济社会发展总体要求和政策取向", PLAN),
+    ("三、2024年重点工作", PLAN),
+    ("三、主要任务", PLAN),
+    ("二、对今年政府工作的建议", PLAN),
+    ("二、下半年工作思路", PLAN),
+    ("三、明年工作打算", PLAN),
+    ("三、存在的问题和下一步打算", PLAN),
+    ("一、指导思想", None),
+    ("四、保障措施", None),
+])
+def test_a_top_level_heading_names_its_part(heading, part):
+    assert heading_part(heading) == part
+
+
+@pytest.mark.parametrize("heading, part", [
+    ("(二)科学编制城市规划", None),          # a topic, not a part
+    ("(五)圆满完成各项目标任务", None),
+    ("(四)下一步工作打算", PLAN),
+    ("(一)上半年经济运行情况", REVIEW),
+    ("(二)2024年工作计划", PLAN),
+])
+def test_a_deeper_heading_names_a_part_only_with_a_period(heading, part):
+    assert heading_part(heading, top_level=False) == part
+
+
+@pytest.mark.parametrize("title, part", [
+    ("某街道2023年上半年工作总结", REVIEW),
+    ("某街道2024年工作计划", PLAN),
+    ("某街道2024年重点工作进展", REVIEW),       # the head noun comes last
+    ("某街道2023年工作总结和2024年工作思路", None),
+    ("某街道2023年工作完成情况及2024年工作计划", None),
+    ("2024年政府工作报告", None),
+])
+def test_title_part(title, part):
+    assert title_part(title) == part
+
+
+def test_a_summary_with_a_plan_part():
+    parts = parts_of("一、上半年工作开展情况\n(一)经济发展\n新增企业10家。\n二、存在问题\n个别项目进度滞后。\n"
+                     "三、下半年工作打算\n(一)招商引资\n1.项目建设\n新引进项目5个。",
+                     title="某街道2023年上半年工作总结", doc_type="summary", year=2023)
+    assert parts["新增企业10家。"] == REVIEW
+    assert parts["个别项目进度滞后。"] == REVIEW     # a sibling stays in the part it follows
+    assert parts["新引进项目5个。"] == PLAN          # inherited from the parent two levels up
+
+
+def test_a_plan_with_a_review_part():
+    parts = parts_of("一、2023年工作完成情况\n全年新建公园3个。\n二、2024年工作目标\n新建公园5个。",
+                     title="某街道2024年工作计划", doc_type="plan", year=2024)
+    assert parts["全年新建公园3个。"] == REVIEW
+    assert parts["新建公园5个。"] == PLAN
+
+
+def test_a_title_naming_both_parts_leaves_them_to_the_headings():
+    text = "一、2023年工作回顾\n新建公园3个。\n二、2024年工作思路\n新建公园5个。"
+    parts = parts_of(text, title="某街道2023年工作总结和2024年工作思路", doc_type="summary", year=2023)
+    assert (parts["新建公园3个。"], parts["新建公园5个。"]) == (REVIEW, PLAN)
+
+
+def test_the_title_decides_where_no_heading_does():
+    parts = parts_of("新建公园5个。\n改造老旧小区3个。", title="某街道2024年工作计划", doc_type="summary")
+    assert set(parts.values()) == {PLAN}
+    assert set(parts_of("新建公园5个。", doc_type="article").values()) == {None}
+
+
+def test_a_report_reviews_then_plans():
+    text = ("一、2023年工作回顾\n新增就业1200万人。\n二、2024年经济社会发展总体要求和政策取向\n"
+            "国内生产总值增长5%左右。\n三、加强政府自身建设\n精简会议文件30%。")
+    parts = parts_of(text, title="2024年政府工作报告", doc_type="report", year=2024)
+    assert parts["新增就业1200万人。"] == REVIEW
+    assert parts["国内生产总值增长5%左右。"] == PLAN
+    assert parts["精简会议文件30%。"] == PLAN
+
+
+def test_in_a_report_every_top_level_section_after_the_review_is_the_plan():
+    text = "一、1999年国内工作回顾\n新建堤防6100公里。\n二、坚持扩大内需\n发行国债1100亿元。"
+    assert parts_of(text, doc_type="report", year=2000)["发行国债1100亿元。"] == PLAN
+    assert parts_of(text, doc_type="summary", year=2000)["发行国债1100亿元。"] == REVIEW
+
+
+def test_a_heading_naming_only_a_years_work_is_dated():
+    text = "一、2010年工作回顾\n新增就业1100万人。\n二、2011年的工作\n新增就业900万人。"
+    assert parts_of(text, doc_type="report", year=2011)["新增就业900万人。"] == PLAN
+    assert parts_of("一、2024年的工作\n新建公园5个。", doc_type="summary", year=2023)["新建公园5个。"] == PLAN
+
+
+def test_a_stray_line_does_not_open_a_part():
+    text = "一、2023年工作回顾\n(一)教育\n教育振兴行动计划\n新建学校40所。\n展望明年，任务依然艰巨\n签署协定12项。"
+    parts = parts_of(text, doc_type="report", year=2024)
+    assert parts["新建学校40所。"] == REVIEW
+    assert parts["签署协定12项。"] == REVIEW
+
+
+def test_an_enumeration_is_not_a_part_heading():
+    text = "一、城市建设\n二是完成老旧小区改造。改造小区20个。"
+    assert parts_of(text, title="某街道2024年工作计划", doc_type="plan")["改造小区20个。"] == PLAN
