@@ -3,6 +3,8 @@
 Documents are constructed in the general form of work summaries, plans and
 government work reports; each test names the sentence it checks.
 """
+from pathlib import Path
+
 import pytest
 
 from etl.normalize import to_simplified
@@ -120,3 +122,43 @@ def test_a_stray_line_does_not_open_a_part():
 def test_an_enumeration_is_not_a_part_heading():
     text = "一、城市建设\n二是完成老旧小区改造。改造小区20个。"
     assert parts_of(text, title="某街道2024年工作计划", doc_type="plan")["改造小区20个。"] == PLAN
+
+
+def test_the_warehouse_stores_each_sentences_part(built_warehouse):
+    import duckdb
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        rows = dict(con.execute("""
+            select d.doc_type || ':' || coalesce(s.part, '-'), count(*) from sentences s join documents d using (doc_id)
+            group by 1""").fetchall())
+    assert rows.get("summary:review") and rows.get("summary:plan")      # a mid-year summary and its plan part
+    assert rows.get("plan:plan") and not rows.get("plan:review")
+    assert rows.get("article:-")
+
+
+def test_report_is_a_configured_document_type():
+    from etl.config import load_doc_types
+    names = {d["doc_type"]: (d["name_zh"], d["name_en"]) for d in load_doc_types()}
+    assert names["report"] == ("政府工作报告", "Government work report")
+
+
+EXTERNAL = Path(__file__).resolve().parents[2] / "shared" / "external"
+
+
+@pytest.mark.skipif(not (EXTERNAL / "gold").is_dir() or not (EXTERNAL.parent / "eval" / "score.py").is_file(),
+                    reason="../shared/external or its scorer is not present")
+def test_kind_on_the_external_documents(tmp_path):
+    """Reports, plans and summaries from outside the seeds: the parts must carry the kind.
+
+    Scored by the shared scorer, whose --window mode the gold of the national reports needs."""
+    import importlib.util
+
+    from etl.pipeline import build
+    spec = importlib.util.spec_from_file_location("shared_score", EXTERNAL.parent / "eval" / "score.py")
+    shared_score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(shared_score)
+    texts = EXTERNAL / "texts"
+    report = build(texts, texts / "manifest.csv", tmp_path / "ext.duckdb", regions_file=EXTERNAL / "regions.yaml",
+                   cache_dir=tmp_path / "cache")
+    assert not report.failed, report.failed
+    result = shared_score.score(str(tmp_path / "ext.duckdb"), str(EXTERNAL / "gold"), window=True)
+    assert result["facts"]["kind_acc"] >= 0.95, result["facts"]
