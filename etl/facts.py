@@ -48,7 +48,7 @@ FACT = re.compile(
 ACHIEVED = re.compile("|".join((
     r"(?<![得而])已",                                       # not 不得已, 而已
     r"截[至止]到?(?:\d{4}年)?(?:年底|年末|底|目前)?",       # 截至年底 is one cue, not 年底
-    r"累计|目前|共计|先后|当前",
+    r"目前|先后|当前",
     r"以来|[一二两三四五六七八九十\d]+年来|过去(?:的)?[一二两三四五六七八九十\d]*年",  # time already past
     r"(?<![比较同从由与于础之以])(?:去年|上年(?!均))",      # not 比去年增加…, 由上年…增加到: a change to come
     r"(?<![为除明终罢])了(?![解结却然如不])",               # not 为了, 除了, 了解, 了不起
@@ -56,6 +56,7 @@ ACHIEVED = re.compile("|".join((
 )))
 PLANNED = re.compile("|".join((
     r"争取|力争|确保",
+    r"下半年|明年|下一?步|下一?阶段|今后",                   # time still to come
     r"(?<![一二两三四五六七八九十\d])年内",                 # not 五年内: a span already over
     r"(?<![去年\d])年底",                                   # not 去年底, 去年年底, 2000年底: a date
     r"(?<!的)计划(?![，。；、,;:：）)」”》\s]|$|生育|经济|单列|书|表|内|外|中|的|目标)",  # not the noun: 投资计划，
@@ -65,6 +66,8 @@ PLANNED = re.compile("|".join((
     r"(?<!的)(?<!大)努力(?![，,。；;、])",                  # not 很大努力，: the effort as a noun
     r"(?<![主重需必只摘纪简首紧显提概扼政机枢险纲])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 需要, 纲要, 要求
 )))
+# Totals: counted so far in a summary, a cumulative target in a plan (力争累计完成投资100亿元).
+ACHIEVED_OUTSIDE_PLAN = re.compile(r"累计|共计")
 # In a review, meeting a plan or a target is a result: 完成年计划125%,
 # 全面实现年初确定的主要目标 (in a plan, 确保完成全年目标 is still a target).
 ACHIEVED_IN_REVIEW = re.compile(r"(?:完成|实现)[^，,；;。]{0,8}(?:计划|目标|任务)|(?:目标|任务)完成")
@@ -212,6 +215,8 @@ def _cues(text, part):
     found = [(m.start(), m.end(), "target") for m in PLANNED.finditer(text)]
     found += [(m.start(), m.end(), "achievement") for m in ACHIEVED.finditer(text) if m.end() > m.start()]
     found += [(m.start(), m.end(), "target") for m in JIANG.finditer(text) if _future_jiang(text, m)]
+    if part != "plan":
+        found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_OUTSIDE_PLAN.finditer(text)]
     if part == "review":
         found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_IN_REVIEW.finditer(text)]
     else:

@@ -26,7 +26,7 @@ STRONG_CUES = (
         rf"回顾|工作总结|完成情况|过去(?:的)?[{PERIOD_NUM}]*年|[{PERIOD_NUM}]+年来|去年(?:的)?(?:政府)?工作|"
         r"以来(?:的)?(?:主要)?工作|上半年|半年度|前三季度")),
     (PLAN, re.compile(
-        r"下一步|下步|下半年|明年|今后|(?:今年|本年度?)(?:的)?(?:政府)?(?:工作|主要任务)|"
+        r"下一步|下步|下一?阶段|下半年|明年|今后|(?:今年|本年度?)(?:的)?(?:政府)?(?:工作|主要任务)|"
         r"工作(?:思路|打算|计划|安排|设想|要点|重点|部署|目标|任务|建议)|重点工作|主要任务|"
         r"总体要求|政策取向|总体部署")),
 )
@@ -50,7 +50,7 @@ TYPE_PART = {"plan": PLAN, "priorities": PLAN, "summary": REVIEW, "report": REVI
 # A heading naming only a year's work (三、2011年的工作): a later year is the
 # plan, an earlier one the review; the document's own year is the plan in a
 # report (dated by the year it plans) and undecided elsewhere.
-YEAR_WORK = re.compile(r"(\d{4})\s*年(?:的)?(?:政府)?(?:各项)?工作")
+YEAR_WORK = re.compile(r"(\d{4})\s*年度?(?:的)?(?:政府|主要|各项)?工作")
 
 
 def _cues(text, strong_only):

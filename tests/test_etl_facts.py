@@ -175,6 +175,11 @@ KIND_IN_PART = [
     ("经过努力,覆盖率达到95%", "review", "achievement"),
     ("下达年度投资计划,新开工项目120个", "review", "achievement"),
     ("完成年计划的125%", "review", "achievement"),
+    # a total is counted so far in a review, a cumulative target in a plan
+    ("力争累计完成投资100亿元", "plan", "target"),
+    ("累计完成投资100亿元", "review", "achievement"),
+    # time still to come inside a review
+    ("下半年新建公园5个", "review", "target"),
 ]
 
 

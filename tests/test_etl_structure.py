@@ -33,6 +33,7 @@ def parts_of(text, title="", doc_type="", year=None):
     ("二、下半年工作思路", PLAN),
     ("三、明年工作打算", PLAN),
     ("三、存在的问题和下一步打算", PLAN),
+    ("三、下阶段工作重点", PLAN),
     ("一、指导思想", None),
     ("四、保障措施", None),
 ])
@@ -110,6 +111,7 @@ def test_a_heading_naming_only_a_years_work_is_dated():
     text = "一、2010年工作回顾\n新增就业1100万人。\n二、2011年的工作\n新增就业900万人。"
     assert parts_of(text, doc_type="report", year=2011)["新增就业900万人。"] == PLAN
     assert parts_of("一、2024年的工作\n新建公园5个。", doc_type="summary", year=2023)["新建公园5个。"] == PLAN
+    assert parts_of("一、2023年主要工作\n新建公园3个。", doc_type="plan", year=2024)["新建公园3个。"] == REVIEW
 
 
 def test_a_stray_line_does_not_open_a_part():
