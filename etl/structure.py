@@ -23,18 +23,18 @@ PERIOD_NUM = "一二两三四五六七八九十\\d"
 # noun that only ever heads one part.
 STRONG_CUES = (
     (REVIEW, re.compile(
-        rf"回顾|工作总结|完成情况|过去(?:的)?[{PERIOD_NUM}]*年|[{PERIOD_NUM}]+年来|去年(?:的)?(?:政府)?工作|"
+        rf"回顾|回眸|工作总结|完成情况|过去(?:的)?[{PERIOD_NUM}]*年|[{PERIOD_NUM}]+年来|去年(?:的)?(?:政府)?工作|"
         r"以来(?:的)?(?:主要)?工作|上半年|半年度|前三季度")),
     (PLAN, re.compile(
         r"下一步|下步|下一?阶段|下半年|明年|今后|(?:今年|本年度?)(?:的)?(?:政府)?(?:工作|主要任务)|"
-        r"工作(?:思路|打算|计划|安排|设想|要点|重点|部署|目标|任务|建议)|重点工作|主要任务|"
+        r"工作(?:思路|打算|计划|安排|设想|谋划|要点|重点|部署|目标|任务|建议)|重点工作|主要任务|"
         r"总体要求|政策取向|总体部署")),
 )
 # Cues that name a part only in a top-level heading or next to a period
 # (2024年…目标): deeper in a section, 目标任务 or 规划 are topics, not parts.
 WEAK_CUES = (
-    (REVIEW, re.compile(r"情况|成效|成绩|进展|总结")),
-    (PLAN, re.compile(r"思路|计划(?!生育)|打算|安排|目标|要点|任务|部署|建议|设想|规划|展望")),
+    (REVIEW, re.compile(r"情况|(?<![新大显])成[效绩]|工作进展|进展情况|亮点|总结")),   # not 取得新成效: a resolve
+    (PLAN, re.compile(r"思路|计划(?!生育)|打算|安排|目标|要点|任务|部署|建议|设想|谋划|规划|展望")),
 )
 PERIOD = re.compile(rf"\d{{4}}\s*年|[今明去本上下]年|年度|半年|期间|时期|阶段|今后|下一?步|以来|[{PERIOD_NUM}]+年来|过去")
 # A conjunction between a review cue and a plan cue: the heading names both parts.

@@ -35,6 +35,8 @@ def parts_of(text, title="", doc_type="", year=None):
     ("三、存在的问题和下一步打算", PLAN),
     ("三、下阶段工作重点", PLAN),
     ("一、指导思想", None),
+    ("二、推动基层治理取得新成效", None),       # a resolve, not a review
+    ("三、推动城市更新取得新进展", None),
     ("四、保障措施", None),
 ])
 def test_a_top_level_heading_names_its_part(heading, part):
