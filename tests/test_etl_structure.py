@@ -49,6 +49,8 @@ def test_a_top_level_heading_names_its_part(heading, part):
     ("(四)下一步工作打算", PLAN),
     ("(一)上半年经济运行情况", REVIEW),
     ("(二)2024年工作计划", PLAN),
+    ("(三)为今后发展打下坚实基础", None),     # 今后 in passing, not the coming period's work
+    ("(三)今后五年的主要任务", PLAN),
 ])
 def test_a_deeper_heading_names_a_part_only_with_a_period(heading, part):
     assert heading_part(heading, top_level=False) == part
