@@ -40,6 +40,7 @@ WEAK_CUES = (
 PERIOD = re.compile(rf"\d{{4}}\s*年|[今明去本上下]年|年度|半年|期间|时期|阶段|今后|下一?步|以来|[{PERIOD_NUM}]+年来|过去")
 # A conjunction between a review cue and a plan cue: the heading names both parts.
 BOTH = re.compile(r"[和及暨与、]|以及")
+HEADING_END = " \t。.；;：:，,！!？?"
 TOP_LEVEL = 1
 # A short unnumbered line with a pause inside is a sentence on a line of its
 # own (五年来，外交工作开创新局面), not a heading that opens a part.
@@ -55,10 +56,17 @@ YEAR_WORK = re.compile(r"(\d{4})\s*年度?(?:的)?(?:政府|主要|各项)?工�
 
 
 def _cues(text, strong_only):
+    """(start, end, part) of the cues in a heading; a weak cue counts only as
+    the heading's head noun: at its end or before a conjunction (目标和指导方针),
+    not inside a topic (城乡规划建设管理水平明显提升)."""
+    text = text.rstrip(HEADING_END)
     found = []
-    for groups in (STRONG_CUES,) if strong_only else (STRONG_CUES, WEAK_CUES):
-        for part, pattern in groups:
-            found += [(m.start(), m.end(), part) for m in pattern.finditer(text)]
+    for part, pattern in STRONG_CUES:
+        found += [(m.start(), m.end(), part) for m in pattern.finditer(text)]
+    if not strong_only:
+        for part, pattern in WEAK_CUES:
+            found += [(m.start(), m.end(), part) for m in pattern.finditer(text)
+                      if m.end() == len(text) or BOTH.match(text, m.end())]
     return sorted(found)
 
 
@@ -123,7 +131,7 @@ def sentence_parts(sentences, title="", doc_type="", year=None):
                 # An unnamed section ends the deeper ones; a plain line above the
                 # numbered headings (level 0: a stray link, a caption) changes nothing.
                 stack = [e for e in stack if e[0] <= s.level]
-                if doc_type in REVIEW_THEN_PLAN and s.level <= TOP_LEVEL and stack and stack[-1][1] == REVIEW:
-                    stack = [(s.level, PLAN)]
+                if doc_type in REVIEW_THEN_PLAN and s.level <= TOP_LEVEL and stack and stack[-1] == (s.level, REVIEW):
+                    stack[-1] = (s.level, PLAN)     # the review section closed by a sibling
         parts.append(stack[-1][1] if stack else base)
     return parts

@@ -105,6 +105,13 @@ def test_a_report_reviews_then_plans():
     assert parts["精简会议文件30%。"] == PLAN
 
 
+def test_numbered_topics_under_an_unnumbered_review_heading_stay_in_the_review():
+    text = ("2023年工作回顾\n一、产业转型发展取得新成效\n新增企业120家。\n二、城乡规划建设管理水平明显提升\n"
+            "改造道路30公里。\n2024年工作安排\n一、推进产业转型\n新增企业150家。")
+    parts = parts_of(text, doc_type="report", year=2024)
+    assert (parts["新增企业120家。"], parts["改造道路30公里。"], parts["新增企业150家。"]) == (REVIEW, REVIEW, PLAN)
+
+
 def test_in_a_report_every_top_level_section_after_the_review_is_the_plan():
     text = "一、1999年国内工作回顾\n新建堤防6100公里。\n二、坚持扩大内需\n发行国债1100亿元。"
     assert parts_of(text, doc_type="report", year=2000)["发行国债1100亿元。"] == PLAN
