@@ -60,6 +60,7 @@ def test_a_deeper_heading_names_a_part_only_with_a_period(heading, part):
     ("某街道2023年上半年工作总结", REVIEW),
     ("某街道2024年工作计划", PLAN),
     ("某街道2024年重点工作进展", REVIEW),       # the head noun comes last
+    ("某街道2023年工作计划完成情况", REVIEW),
     ("某街道2023年工作总结和2024年工作思路", None),
     ("某街道2023年工作完成情况及2024年工作计划", None),
     ("2024年政府工作报告", None),
