@@ -10,6 +10,7 @@ slogans and numbers inside names are not facts.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import cn2an
 
@@ -205,15 +206,21 @@ def _future_jiang(text, m):
     after = m.end()
     if JIANG_FUTURE_NEXT.match(text, after):
         return True
-    clause_end = min([i for i in (text.find(c, after) for c in CLAUSE_END) if i >= 0] or [len(text)])
-    return JIANG_DISPOSAL.search(text, after + MIN_OBJECT_CHARS, clause_end) is None
+    return JIANG_DISPOSAL.search(text, after + MIN_OBJECT_CHARS, _clause_end(text, after)) is None
 
 
+def _clause_end(text, pos):
+    """End of the clause holding `pos` (a list's 、 does not end it)."""
+    return min([i for i in (text.find(c, pos) for c in CLAUSE_END) if i >= 0] or [len(text)])
+
+
+@lru_cache(maxsize=256)
 def _cues(text, part):
-    """(start, kind) of every cue word in a sentence; a cue inside a longer one
-    (年底 in 截至年底) or inside a quoted slogan (“两个确保”) is not a cue of its own."""
+    """(start, kind) of every cue word in a sentence, once per sentence; a cue
+    inside a longer one (年底 in 截至年底) or inside a quoted slogan (“两个确保”)
+    is not a cue of its own."""
     found = [(m.start(), m.end(), "target") for m in PLANNED.finditer(text)]
-    found += [(m.start(), m.end(), "achievement") for m in ACHIEVED.finditer(text) if m.end() > m.start()]
+    found += [(m.start(), m.end(), "achievement") for m in ACHIEVED.finditer(text)]
     found += [(m.start(), m.end(), "target") for m in JIANG.finditer(text) if _future_jiang(text, m)]
     if part != "plan":
         found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_OUTSIDE_PLAN.finditer(text)]
@@ -221,9 +228,9 @@ def _cues(text, part):
         found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_IN_REVIEW.finditer(text)]
     else:
         found += [(m.start(), m.end(), "target") for m in PLANNED_OUTSIDE_REVIEW.finditer(text)]
-    return sorted((s, kind) for s, e, kind in found
-                  if not _inside_short_quote(text, s, e)
-                  and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found))
+    return tuple(sorted((s, kind) for s, e, kind in found
+                        if not _inside_short_quote(text, s, e)
+                        and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)))
 
 
 def _nearest_cue(cues, lo, hi, from_end):
@@ -242,7 +249,7 @@ def _kind(text, start, end, default, part=None):
     every item (已经申报了A、B、C 4个社区)."""
     cues = _cues(text, part)
     left = _clause_bounds(text, start, separators=",，;；:：")
-    right = min([i for i in (text.find(c, end) for c in ",，;；。") if i >= 0] or [len(text)])
+    right = _clause_end(text, end)
     return (_nearest_cue(cues, left, start, True) or _nearest_cue(cues, end, right, False)
             or _nearest_cue(cues, 0, left, True)
             or (None if part else _nearest_cue(cues, right, len(text), False)) or default)
