@@ -93,10 +93,12 @@ def title_part(title):
 
 
 def _numbered(simplified):
+    """A heading with a number (一、 (一) 1.), as against a plain line."""
     return any(pattern.match(simplified) for _, pattern in HEADING_MARKERS)
 
 
 def _dated_part(text, year, doc_type):
+    """The part of a heading naming only a year's work, against the document's year."""
     m = YEAR_WORK.search(text)
     if not m or not year:
         return None
