@@ -11,7 +11,9 @@ A section's part comes from its own heading, else from its parent heading,
 else from the last classified heading before it at the same level (a
 sibling such as 存在问题 or 保障措施 stays in the part it follows), else from
 the document title, else from the document type. A heading or title naming
-both parts (…工作总结和2024年工作计划) decides nothing: its sections do.
+both parts (…工作总结和2024年工作计划) decides nothing: its sections do. A
+lead-in line of its own (下半年，街道将重点抓好以下工作：) that names another
+part opens it.
 """
 import re
 
@@ -45,6 +47,10 @@ TOP_LEVEL = 1
 # A short unnumbered line with a pause inside is a sentence on a line of its
 # own (五年来，外交工作开创新局面), not a heading that opens a part.
 PLAIN_NOT_HEADING = re.compile(r"[，,：:]")
+# A lead-in line (下半年工作打算：) opens a part above every numbered heading after it.
+LEAD_IN_END = re.compile(r"[：:]$")
+MAX_LEAD_IN = 30
+LEAD_IN_LEVEL = 0
 # Types whose parts follow a fixed order: a report's review comes first and
 # every top-level section after it belongs to the plan (二、抓紧有利时机…).
 REVIEW_THEN_PLAN = frozenset({"report"})
@@ -120,12 +126,26 @@ def _own_part(s, year, doc_type):
             or (_dated_part(s.text_simplified, year, doc_type) if top else None))
 
 
+def _lead_in_part(sentences, i):
+    """The part a lead-in line opens (下半年工作打算： / 一年来，主要做了以下工作：):
+    a line of its own ending in a colon, short as a heading, naming a part."""
+    s = sentences[i]
+    alone = all(not (0 <= j < len(sentences)) or sentences[j].line_no != s.line_no for j in (i - 1, i + 1))
+    text = s.text_simplified
+    if s.opens_section or not alone or len(text) > MAX_LEAD_IN or not LEAD_IN_END.search(text):
+        return None
+    return heading_part(text, top_level=False)
+
+
 def sentence_parts(sentences, title="", doc_type="", year=None):
     """The part of every sentence, in order ('review', 'plan' or None)."""
     base = title_part(title) or TYPE_PART.get(doc_type)
     stack, parts = [], []      # stack: (level, part) of the classified headings in force
-    for s in sentences:
-        if s.opens_section and s.level != ENUM_LEVEL:
+    for i, s in enumerate(sentences):
+        lead_in = _lead_in_part(sentences, i)
+        if lead_in and lead_in != (stack[-1][1] if stack else base):
+            stack = [(LEAD_IN_LEVEL, lead_in)]      # a lead-in within its own part changes nothing
+        elif s.opens_section and s.level != ENUM_LEVEL:
             own = _own_part(s, year, doc_type)
             if own:
                 stack = [e for e in stack if e[0] < s.level] + [(s.level, own)]

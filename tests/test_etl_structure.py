@@ -78,6 +78,17 @@ def test_a_summary_with_a_plan_part():
     assert parts["新引进项目5个。"] == PLAN          # inherited from the parent two levels up
 
 
+def test_a_lead_in_line_opens_a_part():
+    text = "一、上半年工作开展情况\n新增企业10家。\n下半年，街道将重点抓好以下工作：\n1.招商引资\n新引进项目5个。"
+    parts = parts_of(text, title="某街道2023年上半年工作总结", doc_type="summary", year=2023)
+    assert (parts["新增企业10家。"], parts["新引进项目5个。"]) == (REVIEW, PLAN)
+    kept = parts_of("一、上半年工作开展情况\n主要做法如下：\n新增企业10家。", doc_type="summary")
+    assert kept["新增企业10家。"] == REVIEW
+    report = parts_of("一、1999年国内工作回顾\n一年来，我们主要做了以下工作：\n(一)农业\n新建堤防6100公里。\n"
+                      "二、坚持扩大内需\n发行国债1100亿元。", doc_type="report", year=2000)
+    assert (report["新建堤防6100公里。"], report["发行国债1100亿元。"]) == (REVIEW, PLAN)
+
+
 def test_a_plan_with_a_review_part():
     parts = parts_of("一、2023年工作完成情况\n全年新建公园3个。\n二、2024年工作目标\n新建公园5个。",
                      title="某街道2024年工作计划", doc_type="plan", year=2024)
