@@ -65,7 +65,7 @@ def extract_content(path, meta, dictionary=None):
         raise DocumentError(path.name, "no sentences found")
     doc_id = doc_id_for(path.name)
     coded = code_themes(sentences, dictionary)
-    parts = sentence_parts(sentences, meta.title, meta.doc_type, meta.year)
+    parts = sentence_parts(sentences, to_simplified(meta.title or ""), meta.doc_type, meta.year)
     result = DocResult(
         document={
             "doc_id": doc_id, "source_file": path.name, "region_id": meta.region_id,

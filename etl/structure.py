@@ -138,7 +138,7 @@ def _lead_in_part(sentences, i):
 
 
 def sentence_parts(sentences, title="", doc_type="", year=None):
-    """The part of every sentence, in order ('review', 'plan' or None)."""
+    """The part of every sentence, in order ('review', 'plan' or None); `title` in Simplified script."""
     base = title_part(title) or TYPE_PART.get(doc_type)
     stack, parts = [], []      # stack: (level, part) of the classified headings in force
     for i, s in enumerate(sentences):
