@@ -88,6 +88,8 @@ JIANG_DISPOSAL = re.compile(
     r"到|至|为|入|成|从|由|用于|给")
 MIN_OBJECT_CHARS = 2          # the noun phrase between 将 and its verb: 将税率从…
 CLAUSE_END = ",，;；。"
+# Cues that are nouns as often as verbs: they name a plan or target of their own clause.
+NOUN_CUES = frozenset({"计划", "目标"})
 
 
 # Abstract nouns that follow a small count in slogans rather than in measurements.
@@ -216,9 +218,9 @@ def _clause_end(text, pos):
 
 @lru_cache(maxsize=256)
 def _cues(text, part):
-    """(start, kind) of every cue word in a sentence, once per sentence; a cue
-    inside a longer one (年底 in 截至年底) or inside a quoted slogan (“两个确保”)
-    is not a cue of its own."""
+    """(start, kind, is a noun) of every cue word in a sentence, once per
+    sentence; a cue inside a longer one (年底 in 截至年底) or inside a quoted
+    slogan (“两个确保”) is not a cue of its own."""
     found = [(m.start(), m.end(), "target") for m in PLANNED.finditer(text)]
     found += [(m.start(), m.end(), "achievement") for m in ACHIEVED.finditer(text)]
     found += [(m.start(), m.end(), "target") for m in JIANG.finditer(text) if _future_jiang(text, m)]
@@ -228,14 +230,14 @@ def _cues(text, part):
         found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_IN_REVIEW.finditer(text)]
     else:
         found += [(m.start(), m.end(), "target") for m in PLANNED_OUTSIDE_REVIEW.finditer(text)]
-    return tuple(sorted((s, kind) for s, e, kind in found
+    return tuple(sorted((s, kind, text[s:e] in NOUN_CUES) for s, e, kind in found
                         if not _inside_short_quote(text, s, e)
                         and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)))
 
 
-def _nearest_cue(cues, lo, hi, from_end):
+def _nearest_cue(cues, lo, hi, from_end, nouns=True):
     """'target', 'achievement' or None: the cue in text[lo:hi] nearest the number."""
-    inside = [c for c in cues if lo <= c[0] < hi]
+    inside = [c for c in cues if lo <= c[0] < hi and (nouns or not c[2])]
     if not inside:
         return None
     return inside[-1][1] if from_end else inside[0][1]
@@ -243,15 +245,17 @@ def _nearest_cue(cues, lo, hi, from_end):
 
 def _kind(text, start, end, default, part=None):
     """Achievement or target: a cue before the number in its clause, then after it
-    in the clause, then before it in the sentence; a cue in a later clause only
-    where the section names no part (the part is the stronger evidence); else
+    in the clause, then before it in the sentence (in a review, not a plan or
+    target named in another clause: 新开工项目计划总投资大幅下降，淘汰…1.1亿吨);
+    a cue in a later clause only where the section names no part (the part is
+    the stronger evidence); else
     the part's default. A list (、) does not end a clause: its verb governs
     every item (已经申报了A、B、C 4个社区)."""
     cues = _cues(text, part)
     left = _clause_bounds(text, start, separators=",，;；:：")
     right = _clause_end(text, end)
     return (_nearest_cue(cues, left, start, True) or _nearest_cue(cues, end, right, False)
-            or _nearest_cue(cues, 0, left, True)
+            or _nearest_cue(cues, 0, left, True, nouns=part != "review")
             or (None if part else _nearest_cue(cues, right, len(text), False)) or default)
 
 

@@ -161,8 +161,9 @@ KIND_IN_PART = [
     ("全年完成固定资产投资30亿元", "plan", "target"),
     ("预计全年地区生产总值增长6%", "review", "achievement"),
     ("预计全年地区生产总值增长6%", "plan", "target"),
-    # a cue in a later clause does not outweigh the part
+    # a cue in a later clause does not outweigh the part, nor a plan named in an earlier one of a review
     ("新建公园3个,为明年争取更多项目打下基础", "review", "achievement"),
+    ("新开工项目计划总投资下降,淘汰落后产能120万吨", "review", "achievement"),
     # a cue inside a quoted slogan is part of a name
     ("落实“两个确保”资金700亿元", "review", "achievement"),
     # periods already over and dates are not plans
