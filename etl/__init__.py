@@ -1,6 +1,6 @@
 """Jiedao Lens ETL: seed documents -> DuckDB warehouse.
 
-Stages, one module each: read -> normalize -> segment -> themes -> facts ->
+Stages, one module each: read -> normalize -> segment -> structure -> themes -> facts ->
 keywords -> load. `pipeline` runs them per document; `cli` is the command line.
 """
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"

@@ -158,7 +158,7 @@ def build_parser():
     a.add_argument("files", nargs="+", metavar="FILE")
     a.add_argument("--region", help="region id from config/regions.yaml")
     a.add_argument("--year", type=int)
-    a.add_argument("--type", help="plan, priorities, summary or article")
+    a.add_argument("--type", help="plan, priorities, summary, report or article")
     a.add_argument("--title")
     a.add_argument("--new-region", metavar="ID", help="configure a new region and add the files to it")
     a.add_argument("--name-zh", help="Chinese name of the new region")

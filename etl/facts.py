@@ -10,6 +10,7 @@ slogans and numbers inside names are not facts.
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import cn2an
 
@@ -42,12 +43,53 @@ FACT = re.compile(
     rf"(?P<approx>余|多|餘)?\s*(?P<unit>{UNIT}))"
     rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?"
 )
-# Cues of kind. Verbs such as 打造, 实施 or 完成 occur in reports and plans
-# alike, so they are not cues: the section decides when no cue is present.
-ACHIEVED = re.compile(r"已|截至|截止|累计|目前|共计|先后|了|今年以来|年初以来|当前")
-PLANNED = re.compile(r"争取|力争|计划|确保|年内|年底|全年|预计|拟|将|要|目标|今年(?!以来)|努力")
-PLAN_SECTION = re.compile(r"思路|计划|打算|安排|目标|要点|任务|下半年|下一步|明年|今后|展望")
-DONE_SECTION = re.compile(r"情况|成效|成绩|回顾|总结|上半年|以来|完成")
+# Cues of kind, as words: each pattern leaves out the compounds that merely
+# hold the characters. Verbs such as 打造, 实施 or 完成 occur in reports and
+# plans alike, so they are not cues: the part decides when no cue is present.
+ACHIEVED = re.compile("|".join((
+    r"(?<![得而])已",                                       # not 不得已, 而已
+    r"截[至止]到?(?:\d{4}年)?(?:年底|年末|底|目前)?",       # 截至年底 is one cue, not 年底
+    r"目前|先后|当前",
+    r"以来|[一二两三四五六七八九十\d]+年来|过去(?:的)?[一二两三四五六七八九十\d]*年",  # time already past
+    r"(?<![比较同从由与于础之以])(?:去年|上年(?!均))",      # not 比去年增加…, 由上年…增加到: a change to come
+    r"(?<![为除明终罢])了(?![解结却然如不])",               # not 为了, 除了, 了解, 了不起
+    r"经过[^，,；;。]{0,6}努力",                            # 经过各方面努力: effort made, not a resolve
+)))
+PLANNED = re.compile("|".join((
+    r"争取|力争|确保",
+    r"下半年|明年|下一?步|下一?阶段|今后",                   # time still to come
+    r"(?<![一二两三四五六七八九十\d])年内",                 # not 五年内: a span already over
+    r"(?<![去年\d])年底",                                   # not 去年底, 去年年底, 2000年底: a date
+    r"(?<!的)计划(?![，。；、,;:：）)」”》\s]|$|生育|经济|单列|书|表|内|外|中|的|目标)",  # not the noun: 投资计划，
+    r"(?<![模虚])拟",                                       # not 模拟, 虚拟
+    r"(?<!建设)(?<!发展)(?<!战略)(?<!奋斗)(?<!既定)(?<!年度)目标(?!任务|责任|管理|考核|体系)",  # not 建设目标
+    r"今年(?!以来|上半年|前[一二三]|\d|[一二三四五六七八九十]{1,2}[月至])",  # not 今年1-11月: time elapsed
+    r"(?<!的)(?<!大)努力(?![，,。；;、])",                  # not 很大努力，: the effort as a noun
+    r"(?<![主重需必只摘纪简首紧显提概扼政机枢险纲])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 需要, 纲要, 要求
+)))
+# Totals: counted so far in a summary, a cumulative target in a plan (力争累计完成投资100亿元).
+ACHIEVED_OUTSIDE_PLAN = re.compile(r"累计|共计")
+# In a review, meeting a plan or a target is a result: 完成年计划125%,
+# 全面实现年初确定的主要目标 (in a plan, 确保完成全年目标 is still a target).
+ACHIEVED_IN_REVIEW = re.compile(r"(?:完成|实现)[^，,；;。]{0,8}(?:计划|目标|任务)|(?:目标|任务)完成")
+# Words that announce a target in a plan but only date or estimate a result in
+# a review (全年实现…; 预计全年增长… in a review estimates what was reached).
+PLANNED_OUTSIDE_REVIEW = re.compile(r"全年|预计")
+# 将: the future (将达到, 将继续, 必将) is a target cue; the object marker
+# (将税率从17%降至13%, 将…纳入…) is none. The marker is followed by a noun
+# phrase and then a verb of disposal; the future by a verb or an adverb.
+JIANG = re.compile(r"(?:[必即]将|将(?:要|会))|将(?!近|来|军|士|领)")
+JIANG_FUTURE_NEXT = re.compile(
+    r"(?:进一步|继续|全面|逐步|大力|加快|加大|着力|重点|力争|努力|新增|新建|建成|建设|完成|实现|达到|达|突破|超过|"
+    r"安排|实施|开展|推进|推动|加强|投入|提供|出台|启动|举办|组织|形成|成为|迎来|进入|保持|带来|惠及|"
+    r"在|于|以|按|对|向|会|要|能|可|再|还|也|都|每年|今年|明年|陆续|分别|适当|大幅|有|是)")
+JIANG_DISPOSAL = re.compile(
+    r"提高|降低|提升|增加|减少|扩大|缩小|下调|上调|调整|延长|缩短|压缩|减半|取消|合并|整合|下放|推广|覆盖|"
+    r"到|至|为|入|成|从|由|用于|给")
+MIN_OBJECT_CHARS = 2          # the noun phrase between 将 and its verb: 将税率从…
+CLAUSE_END = ",，;；。"
+# Cues that are nouns as often as verbs: they name a plan or target of their own clause.
+NOUN_CUES = frozenset({"计划", "目标"})
 
 
 # Abstract nouns that follow a small count in slogans rather than in measurements.
@@ -159,24 +201,62 @@ def _clause_bounds(text, start, separators=",，;；、:："):
     return max(text.rfind(c, 0, start) for c in separators) + 1
 
 
-def _nearest_cue(window, from_end):
-    """'target', 'achievement' or None: the cue nearest the number in a window."""
-    cues = [(mm.start(), "target") for mm in PLANNED.finditer(window)]
-    cues += [(mm.start(), "achievement") for mm in ACHIEVED.finditer(window)]
-    if not cues:
+def _future_jiang(text, m):
+    """True when 将 at m is the future, False when it marks the object (将X降至Y)."""
+    if m.group() != "将":
+        return True
+    after = m.end()
+    if JIANG_FUTURE_NEXT.match(text, after):
+        return True
+    return JIANG_DISPOSAL.search(text, after + MIN_OBJECT_CHARS, _clause_end(text, after)) is None
+
+
+def _clause_end(text, pos):
+    """End of the clause holding `pos` (a list's 、 does not end it)."""
+    return min([i for i in (text.find(c, pos) for c in CLAUSE_END) if i >= 0] or [len(text)])
+
+
+@lru_cache(maxsize=256)
+def _cues(text, part):
+    """(start, kind, is a noun) of every cue word in a sentence, once per
+    sentence; a cue inside a longer one (年底 in 截至年底) or inside a quoted
+    slogan (“两个确保”) is not a cue of its own."""
+    found = [(m.start(), m.end(), "target") for m in PLANNED.finditer(text)]
+    found += [(m.start(), m.end(), "achievement") for m in ACHIEVED.finditer(text)]
+    found += [(m.start(), m.end(), "target") for m in JIANG.finditer(text) if _future_jiang(text, m)]
+    if part != "plan":
+        found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_OUTSIDE_PLAN.finditer(text)]
+    if part == "review":
+        found += [(m.start(), m.end(), "achievement") for m in ACHIEVED_IN_REVIEW.finditer(text)]
+    else:
+        found += [(m.start(), m.end(), "target") for m in PLANNED_OUTSIDE_REVIEW.finditer(text)]
+    return tuple(sorted((s, kind, text[s:e] in NOUN_CUES) for s, e, kind in found
+                        if not _inside_short_quote(text, s, e)
+                        and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)))
+
+
+def _nearest_cue(cues, lo, hi, from_end, nouns=True):
+    """'target', 'achievement' or None: the cue in text[lo:hi] nearest the number."""
+    inside = [c for c in cues if lo <= c[0] < hi and (nouns or not c[2])]
+    if not inside:
         return None
-    return max(cues)[1] if from_end else min(cues)[1]
+    return inside[-1][1] if from_end else inside[0][1]
 
 
-def _kind(text, start, end, default):
+def _kind(text, start, end, default, part=None):
     """Achievement or target: a cue before the number in its clause, then after it
-    in the clause, then before it in the sentence, then after it; else the
-    section's default. A list (、) does not end a clause: its verb governs
+    in the clause, then before it in the sentence (in a review, not a plan or
+    target named in another clause: 新开工项目计划总投资大幅下降，淘汰…1.1亿吨);
+    a cue in a later clause only where the section names no part (the part is
+    the stronger evidence); else
+    the part's default. A list (、) does not end a clause: its verb governs
     every item (已经申报了A、B、C 4个社区)."""
+    cues = _cues(text, part)
     left = _clause_bounds(text, start, separators=",，;；:：")
-    right = min([i for i in (text.find(c, end) for c in ",，;；。") if i >= 0] or [len(text)])
-    return (_nearest_cue(text[left:start], True) or _nearest_cue(text[end:right], False)
-            or _nearest_cue(text[:left], True) or _nearest_cue(text[right:], False) or default)
+    right = _clause_end(text, end)
+    return (_nearest_cue(cues, left, start, True) or _nearest_cue(cues, end, right, False)
+            or _nearest_cue(cues, 0, left, True, nouns=part != "review")
+            or (None if part else _nearest_cue(cues, right, len(text), False)) or default)
 
 
 INDICATOR_TRIM = re.compile(
@@ -198,18 +278,16 @@ def _indicator(text, m):
     return phrase or after[:10]
 
 
-def section_default_kind(section_path, doc_type):
-    """Kind implied by where a sentence stands: plan sections state targets."""
-    for heading in reversed(section_path.split(" > ") if section_path else []):
-        if PLAN_SECTION.search(heading):
-            return "target"
-        if DONE_SECTION.search(heading):
-            return "achievement"
-    return "target" if doc_type in ("plan", "priorities") else "achievement"
+def part_default_kind(part):
+    """Kind implied by the part a sentence stands in (etl.structure): plan parts state targets."""
+    return "target" if part == "plan" else "achievement"
 
 
-def extract_facts(simplified, original, default_kind="achievement"):
-    """All facts of one sentence; `simplified` and `original` have equal length."""
+def extract_facts(simplified, original, default_kind="achievement", part=None):
+    """All facts of one sentence; `simplified` and `original` have equal length.
+
+    `part` is the sentence's part ('review', 'plan' or None, etl.structure);
+    `default_kind` the kind when no cue decides."""
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
@@ -242,7 +320,7 @@ def extract_facts(simplified, original, default_kind="achievement"):
             start += len(pre)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
-            kind=_kind(simplified, m.start(), m.end(), default_kind),
+            kind=_kind(simplified, m.start(), m.end(), default_kind, part),
             comparator=_comparator(m, simplified), approximate=approximate,
             indicator=_indicator(simplified, m), start=start, end=end))
     return facts

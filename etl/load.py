@@ -31,7 +31,7 @@ create table document_texts (doc_id varchar primary key references documents, te
 create table sentences (
     doc_id varchar not null references documents, sent_no integer not null, section varchar,
     text varchar not null, text_simplified varchar not null, char_start integer, char_end integer,
-    is_heading boolean, main_theme varchar);
+    is_heading boolean, main_theme varchar, part varchar);
 create table themes (
     theme varchar primary key, name_zh varchar, name_en varchar, color varchar,
     definition_zh varchar, definition_en varchar, sort_order integer);
@@ -54,7 +54,7 @@ TABLE_COLUMNS = {
     "documents": ["doc_id", "source_file", "region_id", "year", "year_inferred", "doc_type", "title", "published",
                   "script", "n_chars", "n_sentences", "sha256", "encoding"],
     "sentences": ["doc_id", "sent_no", "section", "text", "text_simplified", "char_start", "char_end",
-                  "is_heading", "main_theme"],
+                  "is_heading", "main_theme", "part"],
     "sentence_themes": ["doc_id", "sent_no", "theme", "rank", "score", "evidence"],
     "facts": ["fact_id", "doc_id", "sent_no", "surface", "value", "value_max", "unit", "kind", "comparator",
               "approximate", "indicator", "theme", "char_start", "char_end"],

@@ -18,7 +18,7 @@ from pathlib import Path
 from etl import PIPELINE_VERSION, cache
 from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE, load_doc_types, load_regions
 from etl.errors import DocumentError
-from etl.facts import extract_facts, section_default_kind
+from etl.facts import extract_facts, part_default_kind
 from etl.initiatives import extract_initiatives
 from etl.keywords import count_terms, tokenizer
 from etl.load import WarehouseWriter
@@ -26,6 +26,7 @@ from etl.manifest import read_manifest, validate_meta
 from etl.normalize import detect_script, text_key, to_simplified
 from etl.read import read_document
 from etl.segment import segment
+from etl.structure import sentence_parts
 from etl.themes import code_themes, default_dictionary
 from etl.workers import TwoPoolExtraction
 
@@ -65,6 +66,7 @@ def extract_content(path, meta, dictionary=None):
         raise DocumentError(path.name, "no sentences found")
     doc_id = doc_id_for(path.name)
     coded = code_themes(sentences, dictionary)
+    parts = sentence_parts(sentences, to_simplified(meta.title or ""), meta.doc_type, meta.year)
     result = DocResult(
         document={
             "doc_id": doc_id, "source_file": path.name, "region_id": meta.region_id,
@@ -74,15 +76,14 @@ def extract_content(path, meta, dictionary=None):
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "encoding": raw.encoding,
             "n_sentences": len(sentences)},
         text=raw.text)
-    for s in sentences:
+    for s, part in zip(sentences, parts):
         themes = coded.get(s.sent_no, [])
         main = themes[0][0] if themes else None
         result.sentences.append((doc_id, s.sent_no, s.section, s.text, s.text_simplified,
-                                 s.char_start, s.char_end, s.is_heading, main))
+                                 s.char_start, s.char_end, s.is_heading, main, part))
         for rank, (theme, score, evidence) in enumerate(themes):
             result.sentence_themes.append((doc_id, s.sent_no, theme, rank + 1, score, "、".join(evidence)))
-        default_kind = section_default_kind(s.section, meta.doc_type)
-        for fact in extract_facts(s.text_simplified, s.text, default_kind):
+        for fact in extract_facts(s.text_simplified, s.text, part_default_kind(part), part):
             result.facts.append((doc_id, s.sent_no, fact.surface, fact.value, fact.value_max, fact.unit, fact.kind,
                                  fact.comparator, fact.approximate, fact.indicator, main,
                                  s.char_start + fact.start, s.char_start + fact.end))

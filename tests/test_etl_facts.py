@@ -5,7 +5,7 @@ comparator, approximate); an empty list means the sentence holds no fact.
 """
 import pytest
 
-from etl.facts import extract_facts, parse_number, section_default_kind
+from etl.facts import extract_facts, parse_number, part_default_kind
 from etl.normalize import to_simplified
 
 CASES = [
@@ -138,11 +138,61 @@ def test_a_list_keeps_its_verb_and_a_later_cue_still_counts(sentence, kind):
     assert fact.kind == kind
 
 
-def test_section_default_kind():
-    assert section_default_kind("二、2023年下半年工作思路 > (一)聚力产业升级", "summary") == "target"
-    assert section_default_kind("一、2023年上半年工作开展情况 > (一)经济发展稳中求进", "summary") == "achievement"
-    assert section_default_kind("", "plan") == "target"
-    assert section_default_kind("", "article") == "achievement"
+def test_part_default_kind():
+    assert part_default_kind("plan") == "target"
+    assert part_default_kind("review") == "achievement"
+    assert part_default_kind(None) == "achievement"
+
+
+# (sentence, part of the section it stands in, kind of every fact in it)
+KIND_IN_PART = [
+    # a cue character inside a longer word is no cue: 要 in 主要/重要/需要, 了 in 为了/了解
+    ("主要指标完成产值5亿元", "review", "achievement"),
+    ("重要物资储备达到3000万吨", "review", "achievement"),
+    ("满足群众需要,新建服务站12个", "review", "achievement"),
+    ("为了方便群众,新建服务站12个", "plan", "target"),
+    ("深入了解企业需求,走访企业200家", "plan", "target"),
+    # 将 marking the object states what was done; 将 as the future still plans
+    ("将最低工资标准从1800元提高到2000元", "review", "achievement"),
+    ("将200名困难群众纳入救助范围", "review", "achievement"),
+    ("全区养老床位将达到5000张", "review", "target"),
+    # 全年 and 预计 date or estimate a result in a review, announce a target in a plan
+    ("全年完成固定资产投资30亿元", "review", "achievement"),
+    ("全年完成固定资产投资30亿元", "plan", "target"),
+    ("预计全年地区生产总值增长6%", "review", "achievement"),
+    ("预计全年地区生产总值增长6%", "plan", "target"),
+    # a cue in a later clause does not outweigh the part, nor a plan named in an earlier one of a review
+    ("新建公园3个,为明年争取更多项目打下基础", "review", "achievement"),
+    ("新开工项目计划总投资下降,淘汰落后产能120万吨", "review", "achievement"),
+    # a cue inside a quoted slogan is part of a name
+    ("落实“两个确保”资金700亿元", "review", "achievement"),
+    # periods already over and dates are not plans
+    ("五年内新建保障房800万套", "review", "achievement"),
+    ("两年来新建学校40所", "plan", "achievement"),
+    ("去年底企业数量超过5000户", "plan", "achievement"),
+    ("截至2023年底,全市共有养老机构80家", "plan", "achievement"),
+    ("今年安排资金100亿元,比去年增加20亿元", "plan", "target"),
+    # effort made, a plan as a noun, a plan met
+    ("经过努力,覆盖率达到95%", "review", "achievement"),
+    ("下达年度投资计划,新开工项目120个", "review", "achievement"),
+    ("完成年计划的125%", "review", "achievement"),
+    # a total is counted so far in a review, a cumulative target in a plan
+    ("力争累计完成投资100亿元", "plan", "target"),
+    ("累计完成投资100亿元", "review", "achievement"),
+    # time still to come inside a review
+    ("下半年新建公园5个", "review", "target"),
+]
+
+
+@pytest.mark.parametrize("sentence, part, kind", KIND_IN_PART, ids=[f"{c[0][:12]}-{c[1]}" for c in KIND_IN_PART])
+def test_kind_from_word_cues_within_the_part(sentence, part, kind):
+    facts = extract_facts(sentence, sentence, part_default_kind(part), part)
+    assert facts and [f.kind for f in facts] == [kind] * len(facts)
+
+
+def test_a_later_clause_cue_counts_where_no_part_is_named():
+    text = "新建公园3个,为明年争取更多项目打下基础"
+    assert [f.kind for f in extract_facts(text, text, "achievement")] == ["target"]
 
 
 def test_indicator_names_what_is_counted():
