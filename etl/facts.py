@@ -16,32 +16,64 @@ import cn2an
 from etl.errors import DocumentError
 
 CN_DIGITS = "零〇一二两三四五六七八九"
-CN_NUMBER = rf"[{CN_DIGITS}十百千万亿]+"
-AR_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-MAGNITUDE = r"[十百千万亿]+"
+MAGNITUDE_CHARS = "十百千万亿"
+CN_NUMBER = rf"[{CN_DIGITS}{MAGNITUDE_CHARS}]+"
+# Arabic digits, also as older reports print them: one space between digits (1 5 .3).
+AR_NUMBER = r"(?:\d(?: \d)+(?: ?\.\d(?: \d)*)?|\d \.\d(?: \d)*|\d+(?:,\d{3})*(?:\.\d+)?)"
+# A magnitude character that starts a unit (千米, 千瓦, 千克) belongs to the unit.
+MAGNITUDE = r"(?:[十百千万亿](?![米瓦克]))+"
 # Counters and units, longest first; time units (年 月 日 小时 天) are excluded
-# on purpose: with a number they are dates or durations, not facts.
+# on purpose: with a number they are dates or durations, not facts. Units hold
+# no magnitude word (万千瓦 is 万 and 千瓦).
 UNITS = sorted("""
-个百分点 处次 平方公里 平方米 立方米 万人次 人次 户次 家次 个次 公里 千米 公顷 千瓦 米 亩 吨 元
-人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 支 批 类 种 张 本 份 篇 块 村
-盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 %
+个百分点 处次 平方公里 平方千米 平方米 立方米 万人次 人次 户次 家次 个次 件次 公里 千米 公顷 千瓦时 千瓦 千克 公斤
+米 亩 吨 斤 元 美元 港元 欧元 人民币 标准箱 剂次 架次 车次 班次
+人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 艘 架 支 批 类 种 张 本 份 篇 块 村
+盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 部 岁 轮 届 %
 """.split(), key=len, reverse=True)
 UNIT = "|".join(re.escape(u) for u in UNITS)
-APPROX_PREFIX = r"(?:大约|将近|约|近|逾)"
+APPROX_PREFIX = ("大约", "将近", "约", "近")
 # Comparator words before and after a number; the prefix is not part of the surface.
-AT_LEAST_PREFIX = ("不少于", "不低于", "超过", "至少", "最少", "高于")
-AT_MOST_PREFIX = ("不超过", "不高于", "最多", "低于")
+AT_LEAST_PREFIX = ("不少于", "不低于", "超过", "至少", "最少", "高于", "突破", "逾", "超")
+AT_MOST_PREFIX = ("不超过", "不高于", "最多", "低于", "不足", "不到")
 AT_LEAST_SUFFIX = ("以上", "及以上")
 AT_MOST_SUFFIX = ("以内", "以下", "之内")
 CMP_PREFIX = "(?:" + "|".join(sorted(AT_LEAST_PREFIX + AT_MOST_PREFIX, key=len, reverse=True)) + ")"
-NUM = rf"(?:{AR_NUMBER}(?:{MAGNITUDE})?|{CN_NUMBER})"
-FACT = re.compile(
-    rf"(?P<pre>{CMP_PREFIX}|{APPROX_PREFIX})?"
-    rf"(?P<pct>百分之(?P<pctnum>{NUM}))?"
-    rf"(?(pct)|(?P<num>{NUM})(?:\s*(?P<range>[-—–~～至到])\s*(?P<num2>{NUM}))?"
-    rf"(?P<approx>余|多|餘)?\s*(?P<unit>{UNIT}))"
-    rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?"
-)
+APPROX = "(?:" + "|".join(APPROX_PREFIX) + ")"
+# 上千, 上万: "as many as", an approximation written before a bare magnitude.
+UP_TO = r"上(?=[百千万亿])"
+NUM = rf"(?:{AR_NUMBER}(?: ?{MAGNITUDE})?|{CN_NUMBER})"
+# A minus sign is a sign only where no digit stands before it (else a range).
+SIGN = r"(?:(?<![\d%])[-−](?=\d))"
+RANGE = (rf"(?:(?P<approx1>余|多|餘)?(?P<mag1>{MAGNITUDE})?(?P<unit1>{UNIT})?"
+         rf"\s*(?P<range>[-—–~至到])\s*(?P<num2>{NUM}))?")
+
+
+def _fact_pattern(ranges=True):
+    """The fact regex; without ranges for a pair written 从A到B, two facts."""
+    return re.compile(
+        rf"(?P<pre>{CMP_PREFIX}|{APPROX}|{UP_TO})?"
+        rf"(?:百分之(?P<pctnum>{NUM})"
+        rf"|(?P<den>{CN_NUMBER})分之(?P<numer>{CN_NUMBER})"
+        rf"|(?P<neg>{SIGN})?(?P<num>{NUM}){RANGE if ranges else ''}"
+        rf"(?P<approx>余|多|餘)?(?P<mag>{MAGNITUDE})?\s*(?P<unit>{UNIT})?)"
+        rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?")
+
+
+FACT = _fact_pattern()
+SINGLE_FACT = _fact_pattern(ranges=False)
+# Units of measure (not counters): with 以上/以下 before a noun they name a
+# class of things (亿元以上项目, 60岁以上老人), not a measured amount.
+MEASURE_UNITS = ("元", "美元", "港元", "欧元", "人民币", "%", "吨", "公斤", "斤", "千克", "亩", "公顷", "平方米",
+                 "平方公里", "平方千米", "立方米", "千瓦", "千瓦时", "公里", "千米", "米", "岁")
+# Nouns that a threshold amount classifies (亿元以上项目, 超过10万元的村).
+CLASS_NOUN = re.compile(r"(?:以上|以下|及以上)?(?:的|项目|企业|重点|工业|产业|工程|村|社区|单位|商户|大户|园区|楼宇|"
+                        r"龙头|行业|城市|县|镇|家庭|纳税人|客户|老人|人口|居民|群众|学生|儿童)")
+# Nouns naming people, the unit of a count written with a magnitude but no
+# counter (惠及1.77亿农民, 1100多万学生).
+PERSON_NOUN = re.compile(r"(?:人口|学生|农民|群众|居民|职工|劳动力|老人|老年人|儿童|妇女|青年|游客|旅客|用户|患者|工人|农民工|贫困人口|家庭)")
+# Money words that make a bare amount in 万/亿 an amount of 元 (完成投资23.3亿).
+MONEY_WORD = re.compile(r"投资|收入|资金|产值|金额|营收|税收|销售|消费|贷款|存款|支出|补贴|增加值|总额|额|费|GDP|生产总值|融资|资产|利润")
 # Cues of kind. Verbs such as 打造, 实施 or 完成 occur in reports and plans
 # alike, so they are not cues: the section decides when no cue is present.
 ACHIEVED = re.compile(r"已|截至|截止|累计|目前|共计|先后|了|今年以来|年初以来|当前")
@@ -70,7 +102,7 @@ class Fact:
 
 def parse_number(token):
     """'16.1亿' -> 1.61e9, '五百' -> 500, '4.5万' -> 45000, '两' -> 2."""
-    token = token.replace(",", "")
+    token = token.replace(",", "").replace(" ", "")
     m = re.fullmatch(rf"({AR_NUMBER})({MAGNITUDE})?", token)
     if m:
         value = Decimal(m.group(1))
@@ -107,11 +139,20 @@ def _inside_title(text, start, end):
 
 def _excluded(text, m):
     """Dates, ordinals, labels and rhetorical counts: numbers that are not facts."""
-    start, end = m.start("num") if m.group("num") else m.start(), m.end()
+    g = m.groupdict()
+    start, end = m.start("num"), m.end()
     before = text[max(0, start - 1):start]
     after = text[end:end + 2]
-    num = m.group("num") or ""
-    unit = m.group("unit") or ""
+    num = g["num"]
+    unit = g["unit"] or ""
+    if unit and text[m.end("unit"):m.end("unit") + 1] == "级":
+        return True               # 百万吨级, 万吨级码头: a scale class, not an amount
+    if unit in MEASURE_UNITS and CLASS_NOUN.match(text, m.end("unit")) and (
+            g["pre"] in AT_LEAST_PREFIX + AT_MOST_PREFIX
+            or text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX, m.end("unit"))):
+        return True               # 亿元以上项目, 超过10万元的村: a class threshold
+    if text[max(0, m.start() - 1):m.start()] == "每":
+        return True               # 每50公斤: the base of a rate, not an amount
     if before in ("第", "+", "＋") or after[:1] in ("+", "＋"):
         return True
     if re.match(r"[a-zA-Z]", after) or re.search(r"[a-zA-Z]$", text[max(0, start - 1):start]):
@@ -119,14 +160,17 @@ def _excluded(text, m):
     if _inside_short_quote(text, start, end) or _inside_title(text, start, end):
         return True
     if num and re.fullmatch(CN_NUMBER, num):
-        if num == "一" and not m.group("num2"):
+        if len(num) == 1 and num in MAGNITUDE_CHARS and (
+                after[:1] in MAGNITUDE_CHARS or text[max(0, start - 2):start - 1] in tuple(MAGNITUDE_CHARS)):
+            return True           # 千家万户, 千方百计: idioms of two bare magnitudes
+        if num == "一" and not g.get("num2"):
             return True
-        if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not m.group("num2"):
+        if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not g.get("num2"):
             return True           # 一二五: a digit string, a label
         if before in ("”", "」", "'", '"'):
             return True           # “繁荣大港…”五个大港: counting a rhetorical list
-        if unit in ("期", "类", "种", "条", "项", "次") and not m.group("approx"):
-            return True           # 二期工程, 四类群体, 两条主线: phases and list labels
+        if unit in ("期", "类", "种", "条", "项", "次", "届") and not g["approx"]:
+            return True           # 二期工程, 四类群体, 两条主线, 四届区委: phases, terms and list labels
         if re.match(r"[大化美清一]", after) or LABEL_NOUN.match(after):
             return True           # 五大战略, 八个升级, 三位一体: programme labels and idioms
         if unit == "村" and re.match(r"[\u4e00-\u9fff]", before) and before not in "等共个和及":
@@ -145,6 +189,7 @@ def _excluded(text, m):
 
 
 def _comparator(m, text):
+    """'>=', '<=' or '=': a comparator word before or after the number."""
     pre, post = m.group("pre") or "", m.group("post") or ""
     tail = text[m.end():m.end() + 3]
     if pre in AT_LEAST_PREFIX or post in AT_LEAST_SUFFIX or tail.startswith("以上"):
@@ -208,33 +253,77 @@ def section_default_kind(section_path, doc_type):
     return "target" if doc_type in ("plan", "priorities") else "achievement"
 
 
+def _value(g):
+    """(value, value_max, unit) of a match; unit None when the number has no unit."""
+    if g["pctnum"]:
+        return parse_number(g["pctnum"]), None, "%"
+    if g["den"]:
+        return parse_number(g["numer"]) / parse_number(g["den"]), None, ""
+    scale = parse_number("1" + g["mag"]) if g["mag"] else 1.0
+    value = parse_number(g["num"])
+    value_max = None
+    if g.get("num2"):
+        value_max = parse_number(g["num2"]) * scale
+        if g.get("mag1"):
+            value *= parse_number("1" + g["mag1"])
+        elif not re.search(MAGNITUDE + "$", g["num"]):
+            mag = g["mag"] or (re.search(MAGNITUDE + "$", g["num2"]) or [""])[0]
+            if mag and re.fullmatch(AR_NUMBER, g["num"]):
+                value *= parse_number("1" + mag)
+    else:
+        value *= scale
+    if g["neg"]:
+        value = -value
+    return value, value_max, g["unit"]
+
+
+def _bare_amount_unit(text, m):
+    """Unit of an Arabic amount in 万/亿 written without one: 人 before a noun of
+    people, 元 in a clause about money, else none (1.77亿农民, 完成投资23.3亿)."""
+    if PERSON_NOUN.match(text, m.end()):
+        return "人"
+    if MONEY_WORD.search(text[_clause_bounds(text, m.start()):m.start()]):
+        return "元"
+    return ""
+
+
+def _match(simplified, pos):
+    """Next fact-shaped match from pos; a range becomes two numbers when it is
+    a change 从A到B or its two units differ."""
+    m = FACT.search(simplified, pos)
+    if m and m.group("num2") and (
+            simplified[max(0, m.start() - 1):m.start()] in ("从", "由")
+            or (m.group("unit1") and m.group("unit1") != m.group("unit"))):
+        m = SINGLE_FACT.match(simplified, m.start())
+    return m
+
+
 def extract_facts(simplified, original, default_kind="achievement"):
     """All facts of one sentence; `simplified` and `original` have equal length."""
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
-    for m in FACT.finditer(simplified):
-        if m.group("pct") is None and _excluded(simplified, m):
+    pos = 0
+    while (m := _match(simplified, pos)) is not None:
+        pos = max(m.end(), pos + 1)
+        g = m.groupdict()
+        if g["num"] is not None and _excluded(simplified, m):
             continue
         try:
-            if m.group("pct"):
-                value, value_max, unit = parse_number(m.group("pctnum")), None, "%"
-            else:
-                value = parse_number(m.group("num"))
-                value_max = parse_number(m.group("num2")) if m.group("num2") else None
-                unit = m.group("unit")
+            value, value_max, unit = _value(g)
         except ValueError:
             continue
-        if value_max is not None and m.group("num2") and not re.search(MAGNITUDE + "$", m.group("num")):
-            mag = re.search(MAGNITUDE + "$", m.group("num2"))
-            if mag and re.fullmatch(AR_NUMBER, m.group("num")):
-                value = parse_number(m.group("num") + mag.group())
+        if unit is None:
+            magnitude = g["mag"] or (re.search(r"[万亿]$", g["num"]) or [""])[0]
+            if not (magnitude and re.match(r"\d", g["num"]) and not g.get("num2")):
+                continue          # a bare number: a year, a code, a list marker
+            unit = _bare_amount_unit(simplified, m)
         if unit == "万人次":
             value, unit = value * 1e4, "人次"
-        post = m.group("post") or ""
-        pre = m.group("pre") or ""
-        approximate = bool(m.group("approx")) or post in ("余", "多", "左右") or pre in ("约", "近", "大约", "将近", "逾") \
-            or simplified[m.end():m.end() + 2] == "左右"
+        post = g["post"] or ""
+        pre = g["pre"] or ""
+        approximate = bool(g["approx"] or g.get("approx1")) or post in ("余", "多", "左右") \
+            or pre in APPROX_PREFIX or pre == "上" or simplified[m.end():m.end() + 2] == "左右"
         start, end = m.start(), m.end()
         if post in AT_LEAST_SUFFIX + AT_MOST_SUFFIX:
             end -= len(post)
