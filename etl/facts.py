@@ -224,23 +224,61 @@ def _kind(text, start, end, default):
             or _nearest_cue(text[:left], True) or _nearest_cue(text[right:], False) or default)
 
 
-INDICATOR_TRIM = re.compile(
-    r"^(?:截至目前|截止目前|截至|截止|目前|已经|已|累计|共计|共|完成|实现|新增|其中|全年|力争|争取|确保|计划|推动|"
-    r"开展|组织|排查|排摸|发现|建立|设立|成立|打造|培育|引导|劝导|检查|处理|纳管|梳理|确定|创建|建设|新建|达到|达)+")
+# Words that open a clause without naming what is counted: time, scope, cues
+# of kind and light verbs. Action verbs (检查, 培育, 新增) stay: the gold keeps them.
+INDICATOR_LEAD = re.compile(
+    r"^(?:[\d ]+年(?:底|末|内)?|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
+    r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
+    r"完成|实现|达到|推动|推进|全面|街道|辖区|对|向|累计(?=完成|实现)|[,，、\s“”\"])+")
+# Words that close the phrase before a number without naming anything.
+INDICATOR_TAIL = re.compile(
+    r"(?:分别|将|已|共|从|由|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
+    r"(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+# The number is a change (growth rate) when the phrase before it is only this.
+CHANGE = re.compile(
+    r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
+    r"(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?")
+# Marks that end the phrase before a number (a list with 、 does not).
+INDICATOR_SEPARATORS = ",，;；:：(（"
+# What a number may be followed by when the noun it counts comes after it.
+NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?([^,，。;；:：\d]{0,16})")
+NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|下降|提高|同比|比上年")
+# The longest indicator kept: gold phrases run 4 to 20 characters.
+INDICATOR_MAX = 18
 
 
-def _indicator(text, m):
-    """A short phrase naming what is counted: the words before the number, else after it."""
-    left = _clause_bounds(text, m.start())
-    before = INDICATOR_TRIM.sub("", text[left:m.start()]).strip(" “”\"")
-    before = re.sub(r"(?:达到|达|为|是|约|近|超过|不少于|同比增长|增长|下降)$", "", before) or before
-    after = re.match(r"[^,，。;；、:：()（）]{0,10}", text[m.end():]).group()
-    after = re.sub(r"^(?:以上|以内|以下|左右|的)", "", after)
-    follows_noun = re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"[约近共和及与等,，]", after)
-    phrase = after[:12] if follows_noun and len(after) >= 2 else before[-14:] if len(before) >= 2 else (before + after)[:14]
-    if re.search(r"(?:增长|下降|增加|减少|提高)$", text[left:m.start()]):
-        phrase = phrase + text[left:m.start()][-2:] if not phrase.endswith(text[left:m.start()][-2:]) else phrase
-    return phrase or after[:10]
+def _phrase_before(text, m, previous_end=0):
+    """The clause before the number, after the fact before it, without time,
+    scope, cue and linking words."""
+    left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
+    before = INDICATOR_LEAD.sub("", text[left:m.start()]).replace("已经", "").replace("已", "")
+    return INDICATOR_TAIL.sub("", before).strip(" “”\"、和及")
+
+
+def _phrase_after(text, m):
+    """The noun a number counts when it comes after it (检查378家租赁企业)."""
+    after = NOUN_AFTER.match(text, m.end()).group(1)
+    if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
+        return ""
+    return after.rstrip("、“”\"（(")
+
+
+def _indicator(text, m, previous="", previous_end=0):
+    """A short phrase naming what is counted: the clause before the number and
+    the noun after it; a growth rate borrows the subject of the fact before it
+    (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
+    before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
+    if m.group("unit") == "人" and after.startswith("口"):
+        return before + "人口"     # 13亿人口: the unit is the first character of the noun
+    if before and CHANGE.fullmatch(before):
+        subject = CHANGE.sub("", previous)
+        return (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
+    if not before and not after and previous:
+        return previous           # 分别为774亿元、536亿元: the items of one list
+    if after:
+        prefix = "" if before.endswith("等") or len(before) + len(after) > INDICATOR_MAX else before
+        return (prefix + after)[:INDICATOR_MAX]
+    return before[-INDICATOR_MAX:]
 
 
 def section_default_kind(section_path, doc_type):
@@ -333,5 +371,6 @@ def extract_facts(simplified, original, default_kind="achievement"):
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind),
             comparator=_comparator(m, simplified), approximate=approximate,
-            indicator=_indicator(simplified, m), start=start, end=end))
+            indicator=_indicator(simplified, m, *((facts[-1].indicator, facts[-1].end) if facts else ())),
+            start=start, end=end))
     return facts
