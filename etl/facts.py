@@ -232,7 +232,7 @@ INDICATOR_LEAD = re.compile(
     r"完成|实现|达到|推动|推进|全面|街道|辖区|对|向|累计(?=完成|实现)|[,，、\s“”\"])+")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
-    r"(?:分别|将|已|共|从|由|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
+    r"(?:分别|将|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
     r"(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(
@@ -242,7 +242,7 @@ CHANGE = re.compile(
 INDICATOR_SEPARATORS = ",，;；:：(（"
 # What a number may be followed by when the noun it counts comes after it.
 NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?([^,，。;；:：\d]{0,16})")
-NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|下降|提高|同比|比上年")
+NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
 # The longest indicator kept: gold phrases run 4 to 20 characters.
 INDICATOR_MAX = 18
 
@@ -252,7 +252,7 @@ def _phrase_before(text, m, previous_end=0):
     scope, cue and linking words."""
     left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
     before = INDICATOR_LEAD.sub("", text[left:m.start()]).replace("已经", "").replace("已", "")
-    return INDICATOR_TAIL.sub("", before).strip(" “”\"、和及")
+    return INDICATOR_TAIL.sub("", before).strip(" “”\"、").lstrip("和及")
 
 
 def _phrase_after(text, m):
@@ -261,6 +261,13 @@ def _phrase_after(text, m):
     if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
         return ""
     return after.rstrip("、“”\"（(")
+
+
+def _balanced(phrase):
+    """The phrase without quote marks when it holds only one of a pair (打造辖区“共享花园)."""
+    if phrase.count("“") != phrase.count("”"):
+        return phrase.replace("“", "").replace("”", "")
+    return phrase
 
 
 def _indicator(text, m, previous="", previous_end=0):
@@ -371,6 +378,6 @@ def extract_facts(simplified, original, default_kind="achievement"):
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind),
             comparator=_comparator(m, simplified), approximate=approximate,
-            indicator=_indicator(simplified, m, *((facts[-1].indicator, facts[-1].end) if facts else ())),
+            indicator=_balanced(_indicator(simplified, m, *((facts[-1].indicator, facts[-1].end) if facts else ()))),
             start=start, end=end))
     return facts
