@@ -160,8 +160,8 @@ def _excluded(text, m):
     if _inside_short_quote(text, start, end) or _inside_title(text, start, end):
         return True
     if num and re.fullmatch(CN_NUMBER, num):
-        if len(num) == 1 and num in MAGNITUDE_CHARS and (
-                after[:1] in MAGNITUDE_CHARS or text[max(0, start - 2):start - 1] in tuple(MAGNITUDE_CHARS)):
+        if len(num) == 1 and num in MAGNITUDE_CHARS and any(
+                ch and ch in MAGNITUDE_CHARS for ch in (after[:1], text[max(0, start - 2):max(0, start - 1)])):
             return True           # 千家万户, 千方百计: idioms of two bare magnitudes
         if num == "一" and not g.get("num2"):
             return True
@@ -229,7 +229,7 @@ def _kind(text, start, end, default):
 INDICATOR_LEAD = re.compile(
     r"^(?:[\d ]+年(?:底|末|内)?|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
-    r"完成|实现|达到|推动|推进|全面|街道|辖区|对|向|累计(?=完成|实现)|[,，、\s“”\"])+")
+    r"完成|实现|达到|推动|推进|全面|街道|辖区|对|向|累计|[,，、\s“”\"])+")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
