@@ -16,6 +16,7 @@ import cn2an
 from etl.errors import DocumentError
 
 CN_DIGITS = "零〇一二两三四五六七八九"
+HANZI = re.compile(r"[\u4e00-\u9fff]")
 MAGNITUDE_CHARS = "十百千万亿"
 CN_NUMBER = rf"[{CN_DIGITS}{MAGNITUDE_CHARS}]+"
 # Arabic digits, also as older reports print them: one space between digits (1 5 .3).
@@ -68,7 +69,7 @@ MEASURE_UNITS = ("元", "美元", "港元", "欧元", "人民币", "%", "吨", "
                  "平方公里", "平方千米", "立方米", "千瓦", "千瓦时", "公里", "千米", "米", "岁")
 # Nouns that a threshold amount classifies (亿元以上项目, 超过10万元的村).
 CLASS_NOUN = re.compile(r"(?:以上|以下|及以上)?(?:的|项目|企业|重点|工业|产业|工程|村|社区|单位|商户|大户|园区|楼宇|"
-                        r"龙头|行业|城市|县|镇|家庭|纳税人|客户|老人|人口|居民|群众|学生|儿童)")
+                        r"龙头|行业|城市|县|镇|家庭|纳税人|客户|老人|人口|人群|人员|居民|群众|学生|儿童|妇女|青少年)")
 # Nouns naming people, the unit of a count written with a magnitude but no
 # counter (惠及1.77亿农民, 1100多万学生).
 PERSON_NOUN = re.compile(r"(?:人口|学生|农民|群众|居民|职工|劳动力|老人|老年人|儿童|妇女|青年|游客|旅客|用户|患者|工人|农民工|贫困人口|家庭)")
@@ -151,6 +152,8 @@ def _excluded(text, m):
             g["pre"] in AT_LEAST_PREFIX + AT_MOST_PREFIX
             or text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX, m.end("unit"))):
         return True               # 亿元以上项目, 超过10万元的村: a class threshold
+    if unit == "岁" and HANZI.match(text, m.end("unit")):
+        return True               # 3-11岁人群, 18岁以上接种: an age names a group of people
     if text[max(0, m.start() - 1):m.start()] == "每":
         return True               # 每50公斤: the base of a rate, not an amount
     if before in ("第", "+", "＋") or after[:1] in ("+", "＋"):
@@ -163,7 +166,7 @@ def _excluded(text, m):
         if len(num) == 1 and num in MAGNITUDE_CHARS and any(
                 ch and ch in MAGNITUDE_CHARS for ch in (after[:1], text[max(0, start - 2):max(0, start - 1)])):
             return True           # 千家万户, 千方百计: idioms of two bare magnitudes
-        if num == "一" and not g.get("num2"):
+        if num == "一" and not g.get("num2") or re.fullmatch("[零〇]+", num):
             return True
         if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not g.get("num2"):
             return True           # 一二五: a digit string, a label
@@ -360,8 +363,10 @@ def extract_facts(simplified, original, default_kind="achievement"):
             continue
         if unit is None:
             magnitude = g["mag"] or (re.search(r"[万亿]$", g["num"]) or [""])[0]
-            if not (magnitude and re.match(r"\d", g["num"]) and not g.get("num2")):
-                continue          # a bare number: a year, a code, a list marker
+            if not (magnitude and re.match(r"\d", g["num"]) and not g.get("num2")
+                    and HANZI.search(simplified[_clause_bounds(simplified, m.start(), ",，;；:："):m.start()]
+                                     + simplified[m.end():m.end() + 1])):
+                continue          # a bare number: a year, a code, a list marker, a table cell
             unit = _bare_amount_unit(simplified, m)
         if unit == "万人次":
             value, unit = value * 1e4, "人次"
