@@ -232,7 +232,8 @@ def _kind(text, start, end, default):
 INDICATOR_LEAD = re.compile(
     r"^(?:[\d ]+年(?:底|末|内)?|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
-    r"完成|实现|达到|推动|推进|全面|街道|辖区|对|向|累计|[,，、\s“”\"])+")
+    r"完成|实现|达到|推动|推进|全面|在辖区内|在街道|辖区内|街道|辖区|对|向|累计|"
+    r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|[,，、\s“”\"])+")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
@@ -240,14 +241,18 @@ INDICATOR_TAIL = re.compile(
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(
     r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
-    r"(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?")
+    r"(?:(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?"
+    r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?)")
+# A share of a whole (占全区36%): named after the part, with 比 for the ratio.
+SHARE = re.compile(r"占(?:全区|全市|全县|全省|全国|总数|总量|全部)?")
 # Marks that end the phrase before a number (a list with 、 does not).
 INDICATOR_SEPARATORS = ",，;；:：(（"
 # What a number may be followed by when the noun it counts comes after it.
 NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?([^,，。;；:：\d]{0,16})")
 NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
 # The longest indicator kept: gold phrases run 4 to 20 characters.
-INDICATOR_MAX = 18
+INDICATOR_MAX = 20
+SHORT_PHRASE = 2
 
 
 def _phrase_before(text, m, previous_end=0):
@@ -280,15 +285,22 @@ def _indicator(text, m, previous="", previous_end=0):
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
     if m.group("unit") == "人" and after.startswith("口"):
         return before + "人口"     # 13亿人口: the unit is the first character of the noun
+    subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous)
+    if before and SHARE.fullmatch(before) and previous:
+        return subject + before + "比"
     if before and CHANGE.fullmatch(before):
-        subject = CHANGE.sub("", previous)
         return (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
     if not before and not after and previous:
         return previous           # 分别为774亿元、536亿元: the items of one list
     if after:
-        prefix = "" if before.endswith("等") or len(before) + len(after) > INDICATOR_MAX else before
-        return (prefix + after)[:INDICATOR_MAX]
-    return before[-INDICATOR_MAX:]
+        room = max(0, INDICATOR_MAX - len(after))
+        prefix = "" if before.endswith("等") else before[len(before) - room:] if room else ""
+        phrase = (prefix + after)[:INDICATOR_MAX]
+    else:
+        phrase = before[-INDICATOR_MAX:]
+    if len(phrase) <= SHORT_PHRASE and subject:
+        return (subject + phrase)[-INDICATOR_MAX:]
+    return phrase
 
 
 def section_default_kind(section_path, doc_type):
