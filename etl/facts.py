@@ -232,7 +232,7 @@ def _kind(text, start, end, default):
 INDICATOR_LEAD = re.compile(
     r"^(?:[\d ]+年(?:底|末|内)?|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
-    r"完成|实现|达到|推动|推进|全面|在辖区内|在街道|辖区内|街道|辖区|对|向|累计|"
+    r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|对|向|累计|含|包括|"
     r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|[,，、\s“”\"])+")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
@@ -248,7 +248,7 @@ SHARE = re.compile(r"占(?:全区|全市|全县|全省|全国|总数|总量|全�
 # Marks that end the phrase before a number (a list with 、 does not).
 INDICATOR_SEPARATORS = ",，;；:：(（"
 # What a number may be followed by when the noun it counts comes after it.
-NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?([^,，。;；:：\d]{0,16})")
+NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?((?:[^,，。;；:：\d(（]|[(（][^)）\d]{0,6}[)）])*)")
 NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
 # The longest indicator kept: gold phrases run 4 to 20 characters.
 INDICATOR_MAX = 20
@@ -265,7 +265,7 @@ def _phrase_before(text, m, previous_end=0):
 
 def _phrase_after(text, m):
     """The noun a number counts when it comes after it (检查378家租赁企业)."""
-    after = NOUN_AFTER.match(text, m.end()).group(1)
+    after = NOUN_AFTER.match(text, m.end()).group(1)[:INDICATOR_MAX]
     if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
         return ""
     return after.rstrip("、“”\"（(")
@@ -283,6 +283,8 @@ def _indicator(text, m, previous="", previous_end=0):
     the noun after it; a growth rate borrows the subject of the fact before it
     (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
+    if after and previous_end and re.fullmatch(r"[^,，;；]*[、和及]", text[previous_end:m.start()]):
+        before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
     if m.group("unit") == "人" and after.startswith("口"):
         return before + "人口"     # 13亿人口: the unit is the first character of the noun
     subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous)

@@ -199,11 +199,13 @@ def test_indicator_names_what_is_counted():
 
 @pytest.mark.parametrize("sentence, indicators", [
     # time, scope and cue words open the clause without naming anything
-    ("上半年,街道辖区在谈项目12个", ["在谈项目"]),
+    ("上半年,辖区内在谈项目12个", ["在谈项目"]),
+    ("截至目前,村级化解纠纷30起,街道化解纠纷5起", ["村级化解纠纷", "街道化解纠纷"]),
     ("2022年城镇登记失业率控制在4%以内", ["城镇登记失业率"]),
     # the counted noun after the number joins the verb before it
     ("已累计检查80家物流企业", ["检查物流企业"]),
     ("30个社区开展垃圾分类", ["社区开展垃圾分类"]),
+    ("建成2个服务站、5个活动室", ["建成服务站", "活动室"]),
     # a growth rate borrows the subject of the fact before it
     ("完成工业投资3.2亿元,同比增长15.6%", ["工业投资", "工业投资同比增长"]),
     ("全年税收收入8亿元,增长12%", ["税收收入", "税收收入增长"]),
