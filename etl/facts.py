@@ -232,7 +232,7 @@ def _kind(text, start, end, default):
 INDICATOR_LEAD = re.compile(
     r"^(?:[\d ]+年(?:底|末|内)?|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
-    r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|对|向|累计|含|包括|"
+    r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
     r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|[,，、\s“”\"])+")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
@@ -252,6 +252,7 @@ NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?((?:[^,，
 NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
 # The longest indicator kept: gold phrases run 4 to 20 characters.
 INDICATOR_MAX = 20
+# A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
 SHORT_PHRASE = 2
 
 
@@ -259,7 +260,8 @@ def _phrase_before(text, m, previous_end=0):
     """The clause before the number, after the fact before it, without time,
     scope, cue and linking words."""
     left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
-    before = INDICATOR_LEAD.sub("", text[left:m.start()]).replace("已经", "").replace("已", "")
+    before = INDICATOR_LEAD.sub("", text[left:m.start()])
+    before = re.sub("已经|已|分别", "", before)
     return INDICATOR_TAIL.sub("", before).strip(" “”\"、").lstrip("和及")
 
 
@@ -268,7 +270,7 @@ def _phrase_after(text, m):
     after = NOUN_AFTER.match(text, m.end()).group(1)[:INDICATOR_MAX]
     if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
         return ""
-    return after.rstrip("、“”\"（(")
+    return re.sub(rf"、?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
 
 
 def _balanced(phrase):
@@ -290,6 +292,8 @@ def _indicator(text, m, previous="", previous_end=0):
     subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous)
     if before and SHARE.fullmatch(before) and previous:
         return subject + before + "比"
+    if before.endswith("占") and not after:
+        before += "比"            # 基础设施建设占23.6%: a share
     if before and CHANGE.fullmatch(before):
         return (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
     if not before and not after and previous:
