@@ -237,7 +237,7 @@ INDICATOR_LEAD = re.compile(
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
-    r"(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+    r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(
     r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
@@ -301,7 +301,8 @@ def _indicator(text, m, previous="", previous_end=0):
     if after:
         room = max(0, INDICATOR_MAX - len(after))
         prefix = "" if before.endswith("等") else before[len(before) - room:] if room else ""
-        phrase = (prefix + after)[:INDICATOR_MAX]
+        attribute = re.match(r"(?:以上|以内|以下|左右|多|余)?的", text[m.end():])
+        phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
         phrase = before[-INDICATOR_MAX:]
     if len(phrase) <= SHORT_PHRASE and subject:
