@@ -228,15 +228,18 @@ def _kind(text, start, end, default):
 
 
 # Words that open a clause without naming what is counted: time, scope, cues
-# of kind and light verbs. Action verbs (检查, 培育, 新增) stay: the gold keeps them.
+# of kind, adverbs and light verbs that only create the thing counted (打造,
+# 建立, 开展). Verbs whose objects are what is counted (检查, 发现, 培育, 新增)
+# stay: the gold keeps them.
 INDICATOR_LEAD = re.compile(
-    r"^(?:[\d ]+年(?:底|末|内)?|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
+    r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
     r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
-    r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|[,，、\s“”\"])+")
+    r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|还|又|并|也|"
+    r"打造|建立|建成|开展|设置|设立|取得|落实|做好|汇编|梳理|组织|进行|创建|[,，、\s“”\"])+")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
-    r"(?:分别|将|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
+    r"(?:分别|将|拟|要|了|又|去年|今年|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
     r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(

@@ -206,7 +206,9 @@ def test_indicator_names_what_is_counted():
     # the counted noun after the number joins the verb before it
     ("已累计检查80家物流企业", ["检查物流企业"]),
     ("30个社区开展垃圾分类", ["社区开展垃圾分类"]),
-    ("建成2个服务站、5个活动室", ["建成服务站", "活动室"]),
+    ("建成2个服务站、5个活动室", ["服务站", "活动室"]),
+    # a light verb that only creates the thing counted names nothing
+    ("年内打造美丽庭院20个", ["美丽庭院"]),
     # a growth rate borrows the subject of the fact before it
     ("完成工业投资3.2亿元,同比增长15.6%", ["工业投资", "工业投资同比增长"]),
     ("全年税收收入8亿元,增长12%", ["税收收入", "税收收入增长"]),
