@@ -233,7 +233,7 @@ def _kind(text, start, end, default):
 # stay: the gold keeps them.
 INDICATOR_LEAD = re.compile(
     r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
-    r"截至目前|截止目前|截至|截止|到|已经|已|共计|共|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
+    r"截至目前|截止目前|截至|截止|到|已经|已|共计|共(?![享建同治富])|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
     r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
     r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|还|又|并|也|"
     r"打造|建立|建成|开展|设置|设立|取得|落实|做好|汇编|梳理|组织|进行|创建|[,，、\s“”\"])+")
@@ -273,7 +273,7 @@ def _phrase_after(text, m):
     after = NOUN_AFTER.match(text, m.end()).group(1)[:INDICATOR_MAX]
     if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
         return ""
-    return re.sub(rf"、?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
+    return re.sub(rf"[、和及与]?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
 
 
 def _balanced(phrase):
@@ -303,7 +303,7 @@ def _indicator(text, m, previous="", previous_end=0):
         return previous           # 分别为774亿元、536亿元: the items of one list
     if after:
         room = max(0, INDICATOR_MAX - len(after))
-        prefix = "" if before.endswith("等") else before[len(before) - room:] if room else ""
+        prefix = "" if before.endswith("等") else before[max(0, len(before) - room):] if room else ""
         attribute = re.match(r"(?:以上|以内|以下|左右|多|余)?的", text[m.end():])
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
