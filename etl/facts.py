@@ -119,6 +119,62 @@ def parse_number(token):
         raise ValueError(f"not a number: {token}") from exc
 
 
+def _value(g):
+    """(value, value_max, unit) of a match; unit None when the number has no unit."""
+    if g["pctnum"]:
+        return parse_number(g["pctnum"]), None, "%"
+    if g["den"]:
+        return parse_number(g["numer"]) / parse_number(g["den"]), None, ""
+    scale = parse_number("1" + g["mag"]) if g["mag"] else 1.0
+    value = parse_number(g["num"])
+    value_max = None
+    if g.get("num2"):
+        value_max = parse_number(g["num2"]) * scale
+        if g.get("mag1"):
+            value *= parse_number("1" + g["mag1"])
+        elif not re.search(MAGNITUDE + "$", g["num"]):
+            mag = g["mag"] or (re.search(MAGNITUDE + "$", g["num2"]) or [""])[0]
+            if mag and re.fullmatch(AR_NUMBER, g["num"]):
+                value *= parse_number("1" + mag)
+    else:
+        value *= scale
+    if g["neg"]:
+        value = -value
+    return value, value_max, g["unit"]
+
+
+def _bare_amount_unit(text, m):
+    """Unit of an Arabic amount in 万/亿 written without one: 人 before a noun of
+    people, 元 in a clause about money, else none (1.77亿农民, 完成投资23.3亿)."""
+    if PERSON_NOUN.match(text, m.end()):
+        return "人"
+    if MONEY_WORD.search(text[_clause_bounds(text, m.start()):m.start()]):
+        return "元"
+    return ""
+
+
+def _bare_amount(text, m):
+    """Unit of an Arabic amount in 万/亿 without a unit (1.77亿农民), or None
+    when the bare number is no fact: a year, a code, a list marker, a table cell."""
+    g = m.groupdict()
+    magnitude = g["mag"] or (re.search(r"[万亿]$", g["num"]) or [""])[0]
+    words = text[_clause_bounds(text, m.start(), ",，;；:："):m.start()] + text[m.end():m.end() + 1]
+    if magnitude and re.match(r"\d", g["num"]) and not g.get("num2") and HANZI.search(words):
+        return _bare_amount_unit(text, m)
+    return None
+
+
+def _match(simplified, pos):
+    """Next fact-shaped match from pos; a range becomes two numbers when it is
+    a change 从A到B or its two units differ."""
+    m = FACT.search(simplified, pos)
+    if m and m.group("num2") and (
+            simplified[max(0, m.start() - 1):m.start()] in ("从", "由")
+            or (m.group("unit1") and m.group("unit1") != m.group("unit"))):
+        m = SINGLE_FACT.match(simplified, m.start())
+    return m
+
+
 def _enclosed(text, start, end, opens, closes, max_span=None):
     """True when text[start:end] lies between an opening mark and its closing mark."""
     open_at = max(text.rfind(c, 0, start) for c in opens)
@@ -323,51 +379,6 @@ def section_default_kind(section_path, doc_type):
     return "target" if doc_type in ("plan", "priorities") else "achievement"
 
 
-def _value(g):
-    """(value, value_max, unit) of a match; unit None when the number has no unit."""
-    if g["pctnum"]:
-        return parse_number(g["pctnum"]), None, "%"
-    if g["den"]:
-        return parse_number(g["numer"]) / parse_number(g["den"]), None, ""
-    scale = parse_number("1" + g["mag"]) if g["mag"] else 1.0
-    value = parse_number(g["num"])
-    value_max = None
-    if g.get("num2"):
-        value_max = parse_number(g["num2"]) * scale
-        if g.get("mag1"):
-            value *= parse_number("1" + g["mag1"])
-        elif not re.search(MAGNITUDE + "$", g["num"]):
-            mag = g["mag"] or (re.search(MAGNITUDE + "$", g["num2"]) or [""])[0]
-            if mag and re.fullmatch(AR_NUMBER, g["num"]):
-                value *= parse_number("1" + mag)
-    else:
-        value *= scale
-    if g["neg"]:
-        value = -value
-    return value, value_max, g["unit"]
-
-
-def _bare_amount_unit(text, m):
-    """Unit of an Arabic amount in 万/亿 written without one: 人 before a noun of
-    people, 元 in a clause about money, else none (1.77亿农民, 完成投资23.3亿)."""
-    if PERSON_NOUN.match(text, m.end()):
-        return "人"
-    if MONEY_WORD.search(text[_clause_bounds(text, m.start()):m.start()]):
-        return "元"
-    return ""
-
-
-def _match(simplified, pos):
-    """Next fact-shaped match from pos; a range becomes two numbers when it is
-    a change 从A到B or its two units differ."""
-    m = FACT.search(simplified, pos)
-    if m and m.group("num2") and (
-            simplified[max(0, m.start() - 1):m.start()] in ("从", "由")
-            or (m.group("unit1") and m.group("unit1") != m.group("unit"))):
-        m = SINGLE_FACT.match(simplified, m.start())
-    return m
-
-
 def extract_facts(simplified, original, default_kind="achievement"):
     """All facts of one sentence; `simplified` and `original` have equal length."""
     if len(simplified) != len(original):
@@ -383,13 +394,8 @@ def extract_facts(simplified, original, default_kind="achievement"):
             value, value_max, unit = _value(g)
         except ValueError:
             continue
-        if unit is None:
-            magnitude = g["mag"] or (re.search(r"[万亿]$", g["num"]) or [""])[0]
-            if not (magnitude and re.match(r"\d", g["num"]) and not g.get("num2")
-                    and HANZI.search(simplified[_clause_bounds(simplified, m.start(), ",，;；:："):m.start()]
-                                     + simplified[m.end():m.end() + 1])):
-                continue          # a bare number: a year, a code, a list marker, a table cell
-            unit = _bare_amount_unit(simplified, m)
+        if unit is None and (unit := _bare_amount(simplified, m)) is None:
+            continue
         if unit == "万人次":
             value, unit = value * 1e4, "人次"
         post = g["post"] or ""
