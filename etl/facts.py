@@ -17,32 +17,65 @@ import cn2an
 from etl.errors import DocumentError
 
 CN_DIGITS = "零〇一二两三四五六七八九"
-CN_NUMBER = rf"[{CN_DIGITS}十百千万亿]+"
-AR_NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?"
-MAGNITUDE = r"[十百千万亿]+"
+HANZI = re.compile(r"[\u4e00-\u9fff]")
+MAGNITUDE_CHARS = "十百千万亿"
+CN_NUMBER = rf"[{CN_DIGITS}{MAGNITUDE_CHARS}]+"
+# Arabic digits, also as older reports print them: one space between digits (1 5 .3).
+AR_NUMBER = r"(?:\d(?: \d)+(?: ?\.\d(?: \d)*)?|\d \.\d(?: \d)*|\d+(?:,\d{3})*(?:\.\d+)?)"
+# A magnitude character that starts a unit (千米, 千瓦, 千克) belongs to the unit.
+MAGNITUDE = r"(?:[十百千万亿](?![米瓦克]))+"
 # Counters and units, longest first; time units (年 月 日 小时 天) are excluded
-# on purpose: with a number they are dates or durations, not facts.
+# on purpose: with a number they are dates or durations, not facts. Units hold
+# no magnitude word (万千瓦 is 万 and 千瓦).
 UNITS = sorted("""
-个百分点 处次 平方公里 平方米 立方米 万人次 人次 户次 家次 个次 公里 千米 公顷 千瓦 米 亩 吨 元
-人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 支 批 类 种 张 本 份 篇 块 村
-盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 %
+个百分点 处次 平方公里 平方千米 平方米 立方米 万人次 人次 户次 家次 个次 件次 公里 千米 公顷 千瓦时 千瓦 千克 公斤
+米 亩 吨 斤 元 美元 港元 欧元 人民币 标准箱 剂次 架次 车次 班次
+人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 艘 架 支 批 类 种 张 本 份 篇 块 村
+盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 部 岁 轮 届 % ‰
 """.split(), key=len, reverse=True)
 UNIT = "|".join(re.escape(u) for u in UNITS)
-APPROX_PREFIX = r"(?:大约|将近|约|近|逾)"
+APPROX_PREFIX = ("大约", "将近", "约", "近")
 # Comparator words before and after a number; the prefix is not part of the surface.
-AT_LEAST_PREFIX = ("不少于", "不低于", "超过", "至少", "最少", "高于")
-AT_MOST_PREFIX = ("不超过", "不高于", "最多", "低于")
+AT_LEAST_PREFIX = ("不少于", "不低于", "超过", "至少", "最少", "高于", "突破", "逾", "超")
+AT_MOST_PREFIX = ("不超过", "不高于", "最多", "低于", "不足", "不到")
 AT_LEAST_SUFFIX = ("以上", "及以上")
 AT_MOST_SUFFIX = ("以内", "以下", "之内")
 CMP_PREFIX = "(?:" + "|".join(sorted(AT_LEAST_PREFIX + AT_MOST_PREFIX, key=len, reverse=True)) + ")"
-NUM = rf"(?:{AR_NUMBER}(?:{MAGNITUDE})?|{CN_NUMBER})"
-FACT = re.compile(
-    rf"(?P<pre>{CMP_PREFIX}|{APPROX_PREFIX})?"
-    rf"(?P<pct>百分之(?P<pctnum>{NUM}))?"
-    rf"(?(pct)|(?P<num>{NUM})(?:\s*(?P<range>[-—–~～至到])\s*(?P<num2>{NUM}))?"
-    rf"(?P<approx>余|多|餘)?\s*(?P<unit>{UNIT}))"
-    rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?"
-)
+APPROX = "(?:" + "|".join(APPROX_PREFIX) + ")"
+# 上千, 上万: "as many as", an approximation written before a bare magnitude.
+UP_TO = r"上(?=[百千万亿])"
+NUM = rf"(?:{AR_NUMBER}(?: ?{MAGNITUDE})?|{CN_NUMBER})"
+# A minus sign is a sign only where no digit stands before it (else a range).
+SIGN = r"(?:(?<![\d%])[-−](?=\d))"
+RANGE = (rf"(?:(?P<approx1>余|多|餘)?(?P<mag1>{MAGNITUDE})?(?P<unit1>{UNIT})?"
+         rf"\s*(?P<range>[-—–~至到])\s*(?P<num2>{NUM}))?")
+
+
+def _fact_pattern(ranges=True):
+    """The fact regex; without ranges for a pair written 从A到B, two facts."""
+    return re.compile(
+        rf"(?P<pre>{CMP_PREFIX}|{APPROX}|{UP_TO})?"
+        rf"(?:百分之(?P<pctnum>{NUM})"
+        rf"|(?P<den>{CN_NUMBER})分之(?P<numer>{CN_NUMBER})"
+        rf"|(?P<neg>{SIGN})?(?P<num>{NUM}){RANGE if ranges else ''}"
+        rf"(?P<approx>余|多|餘)?(?P<mag>{MAGNITUDE})?\s*(?P<unit>{UNIT})?)"
+        rf"(?P<post>余|多|左右|以上|以内|以下|之内|及以上)?")
+
+
+FACT = _fact_pattern()
+SINGLE_FACT = _fact_pattern(ranges=False)
+# Units of measure (not counters): with 以上/以下 before a noun they name a
+# class of things (亿元以上项目, 60岁以上老人), not a measured amount.
+MEASURE_UNITS = ("元", "美元", "港元", "欧元", "人民币", "%", "吨", "公斤", "斤", "千克", "亩", "公顷", "平方米",
+                 "平方公里", "平方千米", "立方米", "千瓦", "千瓦时", "公里", "千米", "米", "岁")
+# Nouns that a threshold amount classifies (亿元以上项目, 超过10万元的村).
+CLASS_NOUN = re.compile(r"(?:以上|以下|及以上)?(?:的|项目|企业|重点|工业|产业|工程|村|社区|单位|商户|大户|园区|楼宇|"
+                        r"龙头|行业|城市|县|镇|家庭|纳税人|客户|老人|人口|人群|人员|居民|群众|学生|儿童|妇女|青少年)")
+# Nouns naming people, the unit of a count written with a magnitude but no
+# counter (惠及1.77亿农民, 1100多万学生).
+PERSON_NOUN = re.compile(r"(?:人口|学生|农民|群众|居民|职工|劳动力|老人|老年人|儿童|妇女|青年|游客|旅客|用户|患者|工人|农民工|贫困人口|家庭)")
+# Money words that make a bare amount in 万/亿 an amount of 元 (完成投资23.3亿).
+MONEY_WORD = re.compile(r"投资|收入|资金|产值|金额|营收|税收|销售|消费|贷款|存款|支出|补贴|增加值|总额|额|费|GDP|生产总值|融资|资产|利润")
 # Cues of kind, as words: each pattern leaves out the compounds that merely
 # hold the characters. Verbs such as 打造, 实施 or 完成 occur in reports and
 # plans alike, so they are not cues: the part decides when no cue is present.
@@ -112,7 +145,7 @@ class Fact:
 
 def parse_number(token):
     """'16.1亿' -> 1.61e9, '五百' -> 500, '4.5万' -> 45000, '两' -> 2."""
-    token = token.replace(",", "")
+    token = token.replace(",", "").replace(" ", "")
     m = re.fullmatch(rf"({AR_NUMBER})({MAGNITUDE})?", token)
     if m:
         value = Decimal(m.group(1))
@@ -126,6 +159,62 @@ def parse_number(token):
         return float(cn2an.cn2an(token, "smart"))
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(f"not a number: {token}") from exc
+
+
+def _value(g):
+    """(value, value_max, unit) of a match; unit None when the number has no unit."""
+    if g["pctnum"]:
+        return parse_number(g["pctnum"]), None, "%"
+    if g["den"]:
+        return parse_number(g["numer"]) / parse_number(g["den"]), None, ""
+    scale = parse_number("1" + g["mag"]) if g["mag"] else 1.0
+    value = parse_number(g["num"])
+    value_max = None
+    if g.get("num2"):
+        value_max = parse_number(g["num2"]) * scale
+        if g.get("mag1"):
+            value *= parse_number("1" + g["mag1"])
+        elif not re.search(MAGNITUDE + "$", g["num"]):
+            mag = g["mag"] or (re.search(MAGNITUDE + "$", g["num2"]) or [""])[0]
+            if mag and re.fullmatch(AR_NUMBER, g["num"]):
+                value *= parse_number("1" + mag)
+    else:
+        value *= scale
+    if g["neg"]:
+        value = -value
+    return value, value_max, g["unit"]
+
+
+def _bare_amount_unit(text, m):
+    """Unit of an Arabic amount in 万/亿 written without one: 人 before a noun of
+    people, 元 in a clause about money, else none (1.77亿农民, 完成投资23.3亿)."""
+    if PERSON_NOUN.match(text, m.end()):
+        return "人"
+    if MONEY_WORD.search(text[_clause_bounds(text, m.start()):m.start()]):
+        return "元"
+    return ""
+
+
+def _bare_amount(text, m):
+    """Unit of an Arabic amount in 万/亿 without a unit (1.77亿农民), or None
+    when the bare number is no fact: a year, a code, a list marker, a table cell."""
+    g = m.groupdict()
+    magnitude = g["mag"] or (re.search(r"[万亿]$", g["num"]) or [""])[0]
+    words = text[_clause_bounds(text, m.start(), ",，;；:："):m.start()] + text[m.end():m.end() + 1]
+    if magnitude and re.match(r"\d", g["num"]) and not g.get("num2") and HANZI.search(words):
+        return _bare_amount_unit(text, m)
+    return None
+
+
+def _match(simplified, pos):
+    """Next fact-shaped match from pos; a range becomes two numbers when it is
+    a change 从A到B or its two units differ."""
+    m = FACT.search(simplified, pos)
+    if m and m.group("num2") and (
+            simplified[max(0, m.start() - 1):m.start()] in ("从", "由")
+            or (m.group("unit1") and m.group("unit1") != m.group("unit"))):
+        m = SINGLE_FACT.match(simplified, m.start())
+    return m
 
 
 def _enclosed(text, start, end, opens, closes, max_span=None):
@@ -149,11 +238,22 @@ def _inside_title(text, start, end):
 
 def _excluded(text, m):
     """Dates, ordinals, labels and rhetorical counts: numbers that are not facts."""
-    start, end = m.start("num") if m.group("num") else m.start(), m.end()
+    g = m.groupdict()
+    start, end = m.start("num"), m.end()
     before = text[max(0, start - 1):start]
     after = text[end:end + 2]
-    num = m.group("num") or ""
-    unit = m.group("unit") or ""
+    num = g["num"]
+    unit = g["unit"] or ""
+    if unit and text[m.end("unit"):m.end("unit") + 1] == "级":
+        return True               # 百万吨级, 万吨级码头: a scale class, not an amount
+    if unit in MEASURE_UNITS and CLASS_NOUN.match(text, m.end("unit")) and (
+            g["pre"] in AT_LEAST_PREFIX + AT_MOST_PREFIX
+            or text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX, m.end("unit"))):
+        return True               # 亿元以上项目, 超过10万元的村: a class threshold
+    if unit == "岁" and HANZI.match(text, m.end("unit")):
+        return True               # 3-11岁人群, 18岁以上接种: an age names a group of people
+    if text[max(0, m.start() - 1):m.start()] == "每":
+        return True               # 每50公斤: the base of a rate, not an amount
     if before in ("第", "+", "＋") or after[:1] in ("+", "＋"):
         return True
     if re.match(r"[a-zA-Z]", after) or re.search(r"[a-zA-Z]$", text[max(0, start - 1):start]):
@@ -161,14 +261,17 @@ def _excluded(text, m):
     if _inside_short_quote(text, start, end) or _inside_title(text, start, end):
         return True
     if num and re.fullmatch(CN_NUMBER, num):
-        if num == "一" and not m.group("num2"):
+        if len(num) == 1 and num in MAGNITUDE_CHARS and any(
+                ch and ch in MAGNITUDE_CHARS for ch in (after[:1], text[max(0, start - 2):max(0, start - 1)])):
+            return True           # 千家万户, 千方百计: idioms of two bare magnitudes
+        if num == "一" and not g.get("num2") or re.fullmatch("[零〇]+", num):
             return True
-        if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not m.group("num2"):
+        if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not g.get("num2"):
             return True           # 一二五: a digit string, a label
         if before in ("”", "」", "'", '"'):
             return True           # “繁荣大港…”五个大港: counting a rhetorical list
-        if unit in ("期", "类", "种", "条", "项", "次") and not m.group("approx"):
-            return True           # 二期工程, 四类群体, 两条主线: phases and list labels
+        if unit in ("期", "类", "种", "条", "项", "次", "届") and not g["approx"]:
+            return True           # 二期工程, 四类群体, 两条主线, 四届区委: phases, terms and list labels
         if re.match(r"[大化美清一]", after) or LABEL_NOUN.match(after):
             return True           # 五大战略, 八个升级, 三位一体: programme labels and idioms
         if unit == "村" and re.match(r"[\u4e00-\u9fff]", before) and before not in "等共个和及":
@@ -187,6 +290,7 @@ def _excluded(text, m):
 
 
 def _comparator(m, text):
+    """'>=', '<=' or '=': a comparator word before or after the number."""
     pre, post = m.group("pre") or "", m.group("post") or ""
     tail = text[m.end():m.end() + 3]
     if pre in AT_LEAST_PREFIX or post in AT_LEAST_SUFFIX or tail.startswith("以上"):
@@ -259,23 +363,90 @@ def _kind(text, start, end, default, part=None):
             or (None if part else _nearest_cue(cues, right, len(text), False)) or default)
 
 
-INDICATOR_TRIM = re.compile(
-    r"^(?:截至目前|截止目前|截至|截止|目前|已经|已|累计|共计|共|完成|实现|新增|其中|全年|力争|争取|确保|计划|推动|"
-    r"开展|组织|排查|排摸|发现|建立|设立|成立|打造|培育|引导|劝导|检查|处理|纳管|梳理|确定|创建|建设|新建|达到|达)+")
+# Words that open a clause without naming what is counted: time, scope, cues
+# of kind, adverbs and light verbs that only create the thing counted (打造,
+# 建立, 开展). Verbs whose objects are what is counted (检查, 发现, 培育, 新增)
+# stay: the gold keeps them.
+INDICATOR_LEAD = re.compile(
+    r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
+    r"截至目前|截止目前|截至|截止|到|已经|已|共计|共(?![享建同治富])|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
+    r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
+    r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|还|又|并|也|"
+    r"打造|建立|建成|开展|设置|设立|取得|落实|做好|汇编|梳理|组织|进行|创建|[,，、\s“”\"])+")
+# Words that close the phrase before a number without naming anything.
+INDICATOR_TAIL = re.compile(
+    r"(?:分别|将|拟|要|了|又|去年|今年|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
+    r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+# The number is a change (growth rate) when the phrase before it is only this.
+CHANGE = re.compile(
+    r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
+    r"(?:(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?"
+    r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?)")
+# A share of a whole (占全区36%): named after the part, with 比 for the ratio.
+SHARE = re.compile(r"占(?:全区|全市|全县|全省|全国|总数|总量|全部)?")
+# Marks that end the phrase before a number (a list with 、 does not).
+INDICATOR_SEPARATORS = ",，;；:：(（"
+# What a number may be followed by when the noun it counts comes after it.
+NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?((?:[^,，。;；:：\d(（]|[(（][^)）\d]{0,6}[)）])*)")
+NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
+# The longest indicator kept: gold phrases run 4 to 20 characters.
+INDICATOR_MAX = 20
+# A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
+SHORT_PHRASE = 2
 
 
-def _indicator(text, m):
-    """A short phrase naming what is counted: the words before the number, else after it."""
-    left = _clause_bounds(text, m.start())
-    before = INDICATOR_TRIM.sub("", text[left:m.start()]).strip(" “”\"")
-    before = re.sub(r"(?:达到|达|为|是|约|近|超过|不少于|同比增长|增长|下降)$", "", before) or before
-    after = re.match(r"[^,，。;；、:：()（）]{0,10}", text[m.end():]).group()
-    after = re.sub(r"^(?:以上|以内|以下|左右|的)", "", after)
-    follows_noun = re.match(r"[\u4e00-\u9fff]", after) and not re.match(r"[约近共和及与等,，]", after)
-    phrase = after[:12] if follows_noun and len(after) >= 2 else before[-14:] if len(before) >= 2 else (before + after)[:14]
-    if re.search(r"(?:增长|下降|增加|减少|提高)$", text[left:m.start()]):
-        phrase = phrase + text[left:m.start()][-2:] if not phrase.endswith(text[left:m.start()][-2:]) else phrase
-    return phrase or after[:10]
+def _phrase_before(text, m, previous_end=0):
+    """The clause before the number, after the fact before it, without time,
+    scope, cue and linking words."""
+    left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
+    before = INDICATOR_LEAD.sub("", text[left:m.start()])
+    before = re.sub("已经|已|分别", "", before)
+    return INDICATOR_TAIL.sub("", before).strip(" “”\"、").lstrip("和及")
+
+
+def _phrase_after(text, m):
+    """The noun a number counts when it comes after it (检查378家租赁企业)."""
+    after = NOUN_AFTER.match(text, m.end()).group(1)[:INDICATOR_MAX]
+    if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
+        return ""
+    return re.sub(rf"[、和及与]?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
+
+
+def _balanced(phrase):
+    """The phrase without quote marks when it holds only one of a pair (打造辖区“共享花园)."""
+    if phrase.count("“") != phrase.count("”"):
+        return phrase.replace("“", "").replace("”", "")
+    return phrase
+
+
+def _indicator(text, m, previous="", previous_end=0):
+    """A short phrase naming what is counted: the clause before the number and
+    the noun after it; a growth rate borrows the subject of the fact before it
+    (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
+    before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
+    if after and previous_end and re.fullmatch(r"[^,，;；]*[、和及]", text[previous_end:m.start()]):
+        before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
+    if m.group("unit") == "人" and after.startswith("口"):
+        return before + "人口"     # 13亿人口: the unit is the first character of the noun
+    subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous)
+    if before and SHARE.fullmatch(before) and previous:
+        return subject + before + "比"
+    if before.endswith("占") and not after:
+        before += "比"            # 基础设施建设占23.6%: a share
+    if before and CHANGE.fullmatch(before):
+        return (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
+    if not before and not after and previous:
+        return previous           # 分别为774亿元、536亿元: the items of one list
+    if after:
+        room = max(0, INDICATOR_MAX - len(after))
+        prefix = "" if before.endswith("等") else before[max(0, len(before) - room):] if room else ""
+        attribute = re.match(r"(?:以上|以内|以下|左右|多|余)?的", text[m.end():])
+        phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
+    else:
+        phrase = before[-INDICATOR_MAX:]
+    if len(phrase) <= SHORT_PHRASE and subject:
+        return (subject + phrase)[-INDICATOR_MAX:]
+    return phrase
 
 
 def part_default_kind(part):
@@ -291,28 +462,24 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
-    for m in FACT.finditer(simplified):
-        if m.group("pct") is None and _excluded(simplified, m):
+    pos = 0
+    while (m := _match(simplified, pos)) is not None:
+        pos = max(m.end(), pos + 1)
+        g = m.groupdict()
+        if g["num"] is not None and _excluded(simplified, m):
             continue
         try:
-            if m.group("pct"):
-                value, value_max, unit = parse_number(m.group("pctnum")), None, "%"
-            else:
-                value = parse_number(m.group("num"))
-                value_max = parse_number(m.group("num2")) if m.group("num2") else None
-                unit = m.group("unit")
+            value, value_max, unit = _value(g)
         except ValueError:
             continue
-        if value_max is not None and m.group("num2") and not re.search(MAGNITUDE + "$", m.group("num")):
-            mag = re.search(MAGNITUDE + "$", m.group("num2"))
-            if mag and re.fullmatch(AR_NUMBER, m.group("num")):
-                value = parse_number(m.group("num") + mag.group())
+        if unit is None and (unit := _bare_amount(simplified, m)) is None:
+            continue
         if unit == "万人次":
             value, unit = value * 1e4, "人次"
-        post = m.group("post") or ""
-        pre = m.group("pre") or ""
-        approximate = bool(m.group("approx")) or post in ("余", "多", "左右") or pre in ("约", "近", "大约", "将近", "逾") \
-            or simplified[m.end():m.end() + 2] == "左右"
+        post = g["post"] or ""
+        pre = g["pre"] or ""
+        approximate = bool(g["approx"] or g.get("approx1")) or post in ("余", "多", "左右") \
+            or pre in APPROX_PREFIX or pre == "上" or simplified[m.end():m.end() + 2] == "左右"
         start, end = m.start(), m.end()
         if post in AT_LEAST_SUFFIX + AT_MOST_SUFFIX:
             end -= len(post)
@@ -322,5 +489,6 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind, part),
             comparator=_comparator(m, simplified), approximate=approximate,
-            indicator=_indicator(simplified, m), start=start, end=end))
+            indicator=_balanced(_indicator(simplified, m, *((facts[-1].indicator, facts[-1].end) if facts else ()))),
+            start=start, end=end))
     return facts

@@ -90,6 +90,54 @@ CASES = [
     ("园区干部职工到场数十人", []),
     ("隔离期满后,无1例新增病患", []),
     ("制定了《大港街2016年改善民生10件实事方案》", []),
+    # magnitudes after an approximation word
+    ("全市新增城镇就业1000多万人", [("1000多万人", 1e7, None, "人", "=", True)]),
+    ("惠及困难群众20余万户", [("20余万户", 2e5, None, "户", "=", True)]),
+    ("全年减税降费300多亿元", [("300多亿元", 3e10, None, "元", "=", True)]),
+    ("带动上千万人就业", [("上千万人", 1e7, None, "人", "=", True)]),
+    ("吸引游客数百万人次", []),
+    # ranges with the unit written twice
+    ("经济增长目标为6%－6.5%", [("6%－6.5%", 6, 6.5, "%", "=", False)]),
+    ("给予企业100万元至300万元奖励", [("100万元至300万元", 1e6, 3e6, "元", "=", False)]),
+    ("补贴标准提高了20%到30%", [("20%到30%", 20, 30, "%", "=", False)]),
+    ("缴费比例从20%降至16%", [("20%", 20, None, "%", "=", False), ("16%", 16, None, "%", "=", False)]),
+    # signs
+    ("工业增加值增长-3.5%", [("-3.5%", -3.5, None, "%", "=", False)]),
+    # units a reader expects
+    ("实际利用外资60亿美元", [("60亿美元", 6e9, None, "美元", "=", False)]),
+    ("完成疫苗接种5万剂次", [("5万剂次", 5e4, None, "剂次", "=", False)]),
+    ("辖区面积12.5平方千米", [("12.5平方千米", 12.5, None, "平方千米", "=", False)]),
+    ("新增装机容量2.5万千瓦", [("2.5万千瓦", 25000, None, "千瓦", "=", False)]),
+    ("制定修订规章12部", [("12部", 12, None, "部", "=", False)]),
+    ("开展核酸检测8轮", [("8轮", 8, None, "轮", "=", False)]),
+    ("港口吞吐量达到300万标准箱", [("300万标准箱", 3e6, None, "标准箱", "=", False)]),
+    ("全年完成固定资产投资23.3亿", [("23.3亿", 2.33e9, None, "元", "=", False)]),
+    ("政策惠及1.2亿农民", [("1.2亿", 1.2e8, None, "人", "=", False)]),
+    ("审批时间压缩三分之一", [("三分之一", 1 / 3, None, "", "=", False)]),
+    ("人口自然增长率控制在5‰以内", [("5‰", 5, None, "‰", "<=", False)]),
+    # full-width and spaced digits of older reports
+    ("新增外资企业１．５万多家", [("１．５万多家", 15000, None, "家", "=", True)]),
+    ("工业生产年均增长1 2 ．4 ％", [("1 2 ．4 ％", 12.4, None, "%", "=", False)]),
+    ("财政收入增加到3 0 0 亿元", [("3 0 0 亿元", 3e10, None, "元", "=", False)]),
+    # comparators written before the number
+    ("市场主体总量突破2亿户", [("2亿户", 2e8, None, "户", ">=", False)]),
+    ("核查重点人员超5万人次", [("5万人次", 5e4, None, "人次", ">=", False)]),
+    ("老年人接种逾万人", [("万人", 1e4, None, "人", ">=", False)]),
+    ("剩余任务不足30%", [("30%", 30, None, "%", "<=", False)]),
+    # idioms, scale classes, class thresholds and rate bases
+    ("把政策送到千家万户", []),
+    ("千方百计扩大就业", []),
+    ("建设百万吨级乙烯项目", []),
+    ("引进亿元以上项目", []),
+    ("走访年营收500万元以上企业", []),
+    ("关爱80岁以上老人", []),
+    ("3-6岁儿童全部入园", []),
+    ("职工平均年龄35岁", [("35岁", 35, None, "岁", "=", False)]),
+    ("引进汽车零部件企业", []),
+    ("2万", []),
+    ("扶持集体收入超过50万元的村", []),
+    ("每100公斤提高3元", [("3元", 3, None, "元", "=", False)]),
+    ("召开四届区委第二次会议", []),
 ]
 
 
@@ -198,6 +246,32 @@ def test_a_later_clause_cue_counts_where_no_part_is_named():
 def test_indicator_names_what_is_counted():
     (fact,) = extract_facts("截至目前,实现规上工业产值16.1亿元", "截至目前,实现规上工业产值16.1亿元")
     assert fact.indicator == "规上工业产值"
+
+
+@pytest.mark.parametrize("sentence, indicators", [
+    # time, scope and cue words open the clause without naming anything
+    ("上半年,辖区内在谈项目12个", ["在谈项目"]),
+    ("截至目前,村级化解纠纷30起,街道化解纠纷5起", ["村级化解纠纷", "街道化解纠纷"]),
+    ("2022年城镇登记失业率控制在4%以内", ["城镇登记失业率"]),
+    # the counted noun after the number joins the verb before it
+    ("已累计检查80家物流企业", ["检查物流企业"]),
+    ("30个社区开展垃圾分类", ["社区开展垃圾分类"]),
+    ("建成2个服务站、5个活动室", ["服务站", "活动室"]),
+    # a light verb that only creates the thing counted names nothing
+    ("年内打造美丽庭院20个", ["美丽庭院"]),
+    # a growth rate borrows the subject of the fact before it
+    ("完成工业投资3.2亿元,同比增长15.6%", ["工业投资", "工业投资同比增长"]),
+    ("全年税收收入8亿元,增长12%", ["税收收入", "税收收入增长"]),
+    # items of a list keep their own noun, or their neighbour's when they have none
+    ("发现隐患200个、重大隐患9个", ["发现隐患", "重大隐患"]),
+    ("科技和教育支出分别为60亿元、80亿元", ["科技和教育支出", "科技和教育支出"]),
+    # a change 从A到B names its subject for both ends
+    ("贷款余额从3万亿元增加到5万亿元", ["贷款余额", "贷款余额"]),
+    # the unit can be the first character of the counted noun
+    ("全县有50万人口", ["全县人口"]),
+])
+def test_indicator_names_the_measured_quantity(sentence, indicators):
+    assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
 
 
 def test_surface_is_in_the_original_script():
