@@ -393,6 +393,11 @@ NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"�
 INDICATOR_MAX = 20
 # A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
 SHORT_PHRASE = 2
+# A phrase that names only an attribute (总投资, 覆盖面, 整改率) names the quantity
+# only with its owner, the subject of the fact before it.
+ATTRIBUTE = re.compile(
+    r"(?:总|实际|平均|人均)?(?:投资|金额|规模|总额|总量|覆盖面|面积|人数|户数|余额)|"
+    r"[\u4e00-\u9fff]{1,2}率")
 
 
 def _phrase_before(text, m, previous_end=0):
@@ -419,24 +424,26 @@ def _balanced(phrase):
     return phrase
 
 
-def _indicator(text, m, previous="", previous_end=0):
-    """A short phrase naming what is counted: the clause before the number and
-    the noun after it; a growth rate borrows the subject of the fact before it
-    (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
+def _indicator(text, m, previous="", previous_end=0, topic=None):
+    """A short phrase naming what is counted and the topic a later fact of the
+    sentence may borrow: the clause before the number and the noun after it; a
+    growth rate, a bare attribute or a very short phrase takes the topic of the
+    fact before it (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
     if after and previous_end and re.fullmatch(r"[^,，;；]*[、和及]", text[previous_end:m.start()]):
         before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
     if m.group("unit") == "人" and after.startswith("口"):
-        return before + "人口"     # 13亿人口: the unit is the first character of the noun
-    subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous)
+        return before + "人口", before + "人口"   # 13亿人口: the unit is the first character of the noun
+    subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous) if topic is None else topic
     if before and SHARE.fullmatch(before) and previous:
-        return subject + before + "比"
+        return subject + before + "比", subject
     if before.endswith("占") and not after:
         before += "比"            # 基础设施建设占23.6%: a share
     if before and CHANGE.fullmatch(before):
-        return (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
+        phrase = (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
+        return phrase, subject
     if not before and not after and previous:
-        return previous           # 分别为774亿元、536亿元: the items of one list
+        return previous, subject  # 分别为774亿元、536亿元: the items of one list
     if after:
         room = max(0, INDICATOR_MAX - len(after))
         prefix = "" if before.endswith("等") else before[max(0, len(before) - room):] if room else ""
@@ -444,9 +451,9 @@ def _indicator(text, m, previous="", previous_end=0):
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
         phrase = before[-INDICATOR_MAX:]
-    if len(phrase) <= SHORT_PHRASE and subject:
-        return (subject + phrase)[-INDICATOR_MAX:]
-    return phrase
+    if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(phrase)):
+        return (subject + phrase)[-INDICATOR_MAX:], subject
+    return phrase, re.sub(rf"(?:{CHANGE.pattern})$", "", phrase)
 
 
 def part_default_kind(part):
@@ -462,6 +469,7 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
+    topic = None
     pos = 0
     while (m := _match(simplified, pos)) is not None:
         pos = max(m.end(), pos + 1)
@@ -485,10 +493,11 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             end -= len(post)
         if pre in AT_LEAST_PREFIX + AT_MOST_PREFIX:
             start += len(pre)
+        indicator, topic = _indicator(simplified, m, *((facts[-1].indicator, facts[-1].end, topic) if facts else ()))
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind, part),
             comparator=_comparator(m, simplified), approximate=approximate,
-            indicator=_balanced(_indicator(simplified, m, *((facts[-1].indicator, facts[-1].end) if facts else ()))),
+            indicator=_balanced(indicator),
             start=start, end=end))
     return facts

@@ -269,6 +269,11 @@ def test_indicator_names_what_is_counted():
     ("贷款余额从3万亿元增加到5万亿元", ["贷款余额", "贷款余额"]),
     # the unit can be the first character of the counted noun
     ("全县有50万人口", ["全县人口"]),
+    # a bare attribute (总投资, 办结率) names the quantity with its owner, the fact before it
+    ("新建安置房5个项目,总投资12亿元", ["新建安置房项目", "新建安置房项目总投资"]),
+    ("受理群众诉求120件,办结率98%", ["受理群众诉求", "受理群众诉求办结率"]),
+    # a phrase that borrowed its owner passes that owner on, not itself
+    ("养老保险参保2万人,续保1.5万人,覆盖面90%", ["养老保险参保", "养老保险参保续保", "养老保险参保覆盖面"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
