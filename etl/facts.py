@@ -411,10 +411,12 @@ def _phrase_before(text, m, previous_end=0):
 
 def _phrase_after(text, m):
     """The noun a number counts when it comes after it (检查378家租赁企业)."""
-    after = NOUN_AFTER.match(text, m.end()).group(1)[:INDICATOR_MAX]
+    noun = NOUN_AFTER.match(text, m.end())
+    after = noun.group(1)[:INDICATOR_MAX]
     if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
         return ""
-    return re.sub(rf"[、和及与]?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
+    link = "[、和及与]" if text[noun.end(1):noun.end(1) + 1].isdigit() else "[、和及]"   # 参与 ends a noun
+    return re.sub(rf"{link}?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
 
 
 def _balanced(phrase):
