@@ -419,6 +419,18 @@ def _phrase_after(text, m):
     return re.sub(rf"{link}?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
 
 
+def _tail(phrase):
+    """The last INDICATOR_MAX characters, not starting inside or with a bracket
+    (县(市、区)实施…试点参保 → 实施…试点参保)."""
+    if len(phrase) <= INDICATOR_MAX:
+        return phrase
+    tail = phrase[-INDICATOR_MAX:]
+    close = re.search(r"[)）]", tail)
+    if close and not re.search(r"[(（]", tail[:close.start()]):
+        tail = tail[close.end():]
+    return re.sub(r"^[(（][^)）]*[)）]", "", tail)
+
+
 def _balanced(phrase):
     """The phrase without quote marks when it holds only one of a pair (打造辖区“共享花园)."""
     if phrase.count("“") != phrase.count("”"):
@@ -442,7 +454,7 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
     if before.endswith("占") and not after:
         before += "比"            # 基础设施建设占23.6%: a share
     if before and CHANGE.fullmatch(before):
-        phrase = (subject + before.replace("分别", ""))[-INDICATOR_MAX:] if subject else before
+        phrase = _tail(subject + before.replace("分别", "")) if subject else before
         return phrase, subject
     if not before and not after and previous:
         return previous, subject  # 分别为774亿元、536亿元: the items of one list
@@ -452,9 +464,9 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
         attribute = re.match(r"(?:以上|以内|以下|左右|多|余)?的", text[m.end():])
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
-        phrase = before[-INDICATOR_MAX:]
+        phrase = _tail(before)
     if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(phrase)):
-        return (subject + phrase)[-INDICATOR_MAX:], subject
+        return _tail(subject + phrase), subject
     return phrase, re.sub(rf"(?:{CHANGE.pattern})$", "", phrase)
 
 

@@ -274,6 +274,9 @@ def test_indicator_names_what_is_counted():
     ("受理群众诉求120件,办结率98%", ["受理群众诉求", "受理群众诉求办结率"]),
     # 与 links the noun to a next number only when one follows (参与 is a word)
     ("举办讲座8场、2000人次参与", ["举办讲座", "举办讲座参与"]),
+    # a phrase cut to length does not start inside or with a bracket
+    ("120个村(社区)开展生活垃圾分类示范小区创建,3万户参与",
+     ["村(社区)开展生活垃圾分类示范小区创建", "开展生活垃圾分类示范小区创建参与"]),
     # a phrase that borrowed its owner passes that owner on, not itself
     ("养老保险参保2万人,续保1.5万人,覆盖面90%", ["养老保险参保", "养老保险参保续保", "养老保险参保覆盖面"]),
 ])
