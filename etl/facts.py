@@ -396,8 +396,21 @@ SHORT_PHRASE = 2
 # A phrase that names only an attribute (总投资, 覆盖面, 整改率) names the quantity
 # only with its owner, the subject of the fact before it.
 ATTRIBUTE = re.compile(
-    r"(?:总|实际|平均|人均)?(?:投资|金额|规模|总额|总量|覆盖面|面积|人数|户数|余额)|"
+    r"(?:总|实际|平均|人均)?(?:投资|金额|规模|总额|总量|覆盖面|面积|人数|户数|余额|利润)|"
     r"[\u4e00-\u9fff]{1,2}率")
+
+# A sentence that opens with a subject and an evaluative predicate and no number
+# (外商直接投资保持良好势头，实际金额…) names the owner of its bare attributes.
+OPENING_TOPIC = re.compile(
+    r"([^,，;；:：\d]{2,12}?)(?:继续|不断|进一步|稳步|明显|持续|迅速)?"
+    r"(?:推进|深化|完善|好转|发展|加快|扩大|增强|(?:保持|呈现)(?:良好|平稳|稳定)?(?:势头|态势)|"
+    r"(?:开局|势头|形势|成效)(?:良好|显著|明显)|取得(?:重大|明显|积极|新的)?(?:进展|成效|突破))[,，;；]")
+
+
+def _opening_topic(text):
+    """The subject of a numberless opening clause that only judges it, or None."""
+    m = OPENING_TOPIC.match(text)
+    return m.group(1) if m else None
 
 
 def _phrase_before(text, m, previous_end=0):
@@ -465,9 +478,10 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
         phrase = _tail(before)
-    if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(phrase)):
+    bare = re.sub(rf"(?:{CHANGE.pattern})$", "", phrase)
+    if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
         return _tail(subject + phrase), subject
-    return phrase, re.sub(rf"(?:{CHANGE.pattern})$", "", phrase)
+    return phrase, bare
 
 
 def part_default_kind(part):
@@ -483,7 +497,7 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
-    topic = None
+    topic = _opening_topic(simplified)
     pos = 0
     while (m := _match(simplified, pos)) is not None:
         pos = max(m.end(), pos + 1)
@@ -507,7 +521,8 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             end -= len(post)
         if pre in AT_LEAST_PREFIX + AT_MOST_PREFIX:
             start += len(pre)
-        indicator, topic = _indicator(simplified, m, *((facts[-1].indicator, facts[-1].end, topic) if facts else ()))
+        indicator, topic = _indicator(simplified, m, facts[-1].indicator if facts else "",
+                                      facts[-1].end if facts else 0, topic)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind, part),

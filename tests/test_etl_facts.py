@@ -274,6 +274,10 @@ def test_indicator_names_what_is_counted():
     ("受理群众诉求120件,办结率98%", ["受理群众诉求", "受理群众诉求办结率"]),
     # 与 links the noun to a next number only when one follows (参与 is a word)
     ("举办讲座8场、2000人次参与", ["举办讲座", "举办讲座参与"]),
+    # an opening clause that only judges its subject owns the bare attributes after it
+    ("外贸出口保持良好势头,实际金额120亿元", ["外贸出口实际金额"]),
+    ("集体企业效益明显好转,利润增长12%", ["集体企业效益利润增长"]),
+    ("科技工作继续深化,新增专利300件", ["新增专利"]),
     # a phrase cut to length does not start inside or with a bracket
     ("120个村(社区)开展生活垃圾分类示范小区创建,3万户参与",
      ["村(社区)开展生活垃圾分类示范小区创建", "开展生活垃圾分类示范小区创建参与"]),
