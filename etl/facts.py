@@ -377,6 +377,8 @@ INDICATOR_LEAD = re.compile(
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|拟|要|了|又|去年|今年|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
     r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+# The year a value belongs to, before it (由2015年的50%): a time, not a name.
+TIME_OF_VALUE = re.compile(r"(?:由|从|(?<=[到至]))[\d ]+年(?:底|末)?的$")
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(
     r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
@@ -413,13 +415,28 @@ def _opening_topic(text):
     return m.group(1) if m else None
 
 
-def _phrase_before(text, m, previous_end=0):
+def _phrase_before(text, m, previous_end=0, look_back=True):
     """The clause before the number, after the fact before it, without time,
-    scope, cue and linking words."""
+    scope, cue and linking words; the clause before that when this one names
+    nothing."""
     left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
     before = INDICATOR_LEAD.sub("", text[left:m.start()])
     before = re.sub("已经|已|分别", "", before)
-    return INDICATOR_TAIL.sub("", before).strip(" “”\"、").lstrip("和及")
+    before = INDICATOR_TAIL.sub("", TIME_OF_VALUE.sub("", before)).strip(" “”\"、").lstrip("和及")
+    if look_back and not before and not previous_end and left and text[left - 1] in ",，" \
+            and not _phrase_after(text, m):
+        return _phrase_before(text, _At(left - 1), look_back=False)   # 覆盖率，由2015年的50%
+    return before
+
+
+class _At:
+    """A position standing in for a match: the start of the text after it."""
+
+    def __init__(self, pos):
+        self.pos = pos
+
+    def start(self):
+        return self.pos
 
 
 def _phrase_after(text, m):

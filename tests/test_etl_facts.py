@@ -274,6 +274,9 @@ def test_indicator_names_what_is_counted():
     ("受理群众诉求120件,办结率98%", ["受理群众诉求", "受理群众诉求办结率"]),
     # 与 links the noun to a next number only when one follows (参与 is a word)
     ("举办讲座8场、2000人次参与", ["举办讲座", "举办讲座参与"]),
+    # the year a value belongs to names nothing; an empty clause takes the one before
+    ("城镇化率由2015年的50%提高到2020年的60%", ["城镇化率", "城镇化率"]),
+    ("全县森林覆盖率,由2015年的40%提高到2020年的45%", ["全县森林覆盖率", "全县森林覆盖率"]),
     # an opening clause that only judges its subject owns the bare attributes after it
     ("外贸出口保持良好势头,实际金额120亿元", ["外贸出口实际金额"]),
     ("集体企业效益明显好转,利润增长12%", ["集体企业效益利润增长"]),
