@@ -373,8 +373,8 @@ INDICATOR_LEAD = re.compile(
     r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
     r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|还|又|并|也|"
     r"打造|建立|建成|开展|设置|设立|取得|落实|做好|汇编|梳理|组织|进行|创建|[,，、\s“”\"])+")
-# The sub-district speaking of itself: scope, unless it is all the subject there
-# is (街道化解12起 against 村级化解91起).
+# The sub-district speaking of itself before the first fact: scope; after a fact
+# it is a subject set against another (村级化解91起,街道化解12起).
 SELF = re.compile(r"^(?:全街道|街道)")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
@@ -424,7 +424,7 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     nothing."""
     left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
     before = INDICATOR_LEAD.sub("", text[left:m.start()])
-    if len(SELF.sub("", before)) > SHORT_PHRASE:
+    if not previous_end and len(SELF.sub("", before)) > SHORT_PHRASE:
         before = INDICATOR_LEAD.sub("", SELF.sub("", before))
     before = re.sub("已经|已|分别", "", before)
     before = INDICATOR_TAIL.sub("", TIME_OF_VALUE.sub("", before)).strip(" “”\"、").lstrip("和及")

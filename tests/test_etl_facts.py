@@ -274,9 +274,9 @@ def test_indicator_names_what_is_counted():
     ("受理群众诉求120件,办结率98%", ["受理群众诉求", "受理群众诉求办结率"]),
     # 与 links the noun to a next number only when one follows (参与 is a word)
     ("举办讲座8场、2000人次参与", ["举办讲座", "举办讲座参与"]),
-    # the sub-district speaking of itself is scope, unless it is all the subject there is
+    # the sub-district speaking of itself is scope, unless set against another subject
     ("全年街道新增就业岗位300个", ["新增就业岗位"]),
-    ("村级调解20起,街道调解5起", ["村级调解", "街道调解"]),
+    ("村级调解纠纷20起,街道调解纠纷5起", ["村级调解纠纷", "街道调解纠纷"]),
     # the year a value belongs to names nothing; an empty clause takes the one before
     ("城镇化率由2015年的50%提高到2020年的60%", ["城镇化率", "城镇化率"]),
     ("全县森林覆盖率,由2015年的40%提高到2020年的45%", ["全县森林覆盖率", "全县森林覆盖率"]),
