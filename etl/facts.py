@@ -380,6 +380,8 @@ SELF = re.compile(r"^(?:全街道|街道)")
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|拟|要|了|又|去年|今年|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
     r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+# How often a change happened, before its verb (又提高, 连续两年增长): not a name.
+REPEAT = re.compile(r"(?:又|再|连续[\d两二三四五六七八九十]+年)(?=增长|增加|提高|下降|减少|降低|上涨)")
 # The year a value belongs to, before it (由2015年的50%): a time, not a name.
 TIME_OF_VALUE = re.compile(r"(?:由|从|(?<=[到至]))[\d ]+年(?:底|末)?的$")
 # The number is a change (growth rate) when the phrase before it is only this.
@@ -427,6 +429,7 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     if not previous_end and len(SELF.sub("", before)) > SHORT_PHRASE:
         before = INDICATOR_LEAD.sub("", SELF.sub("", before))
     before = re.sub("已经|已|分别", "", before)
+    before = REPEAT.sub("", before)
     before = INDICATOR_TAIL.sub("", TIME_OF_VALUE.sub("", before)).strip(" “”\"、").lstrip("和及")
     if look_back and not before and not previous_end and left and text[left - 1] in ",，" \
             and not _phrase_after(text, m):

@@ -277,6 +277,9 @@ def test_indicator_names_what_is_counted():
     # the sub-district speaking of itself is scope, unless set against another subject
     ("全年街道新增就业岗位300个", ["新增就业岗位"]),
     ("村级调解纠纷20起,街道调解纠纷5起", ["村级调解纠纷", "街道调解纠纷"]),
+    # how often a change happened is not part of its name
+    ("居民人均收入连续三年增长8%", ["居民人均收入增长"]),
+    ("最低工资标准又提高5%", ["最低工资标准提高"]),
     # the year a value belongs to names nothing; an empty clause takes the one before
     ("城镇化率由2015年的50%提高到2020年的60%", ["城镇化率", "城镇化率"]),
     ("全县森林覆盖率,由2015年的40%提高到2020年的45%", ["全县森林覆盖率", "全县森林覆盖率"]),
