@@ -28,13 +28,15 @@ MAX_DOCX_MEMBERS = 2000             # a docx has a few dozen parts; thousands me
 MAX_ZIP_RATIO = 200                 # Word XML deflates 5-30x; a member beyond 200x is padding or a bomb
 ZIP_RATIO_FLOOR = 1024 * 1024       # the ratio is only judged for members larger than this
 MAX_HTML_DEPTH = 256                # libxml2 stops nesting here; real pages nest 20-40 levels
-MAX_HTML_ELEMENTS = 100_000         # a long government page has a few thousand elements
+MAX_HTML_ELEMENTS = 50_000          # a long government page has a few thousand elements
 # Encoding truth: text is judged block by block, so half a file in another encoding cannot hide.
 BLOCK_CHARS = 400                   # non-space characters per judged block (a paragraph or two)
 BLOCK_MIN_HANZI = 40                # a block with fewer hanzi says too little to judge
 MIN_BLOCK_SCORE = 0.8               # real prose: 0.95-1.0 common characters; text read in a wrong codec: 0.2-0.7
 LINE_MIN_HANZI = 10                 # a line names its codec only when it has this many hanzi
 MAX_BAD_SHARE = 0.05                # replacement and out-of-place characters (kana, bopomofo, Cyrillic, PUA, ...)
+SCORE_HANZI = 4000                  # hanzi sampled to choose between codecs: plenty to tell prose from garble
+SCORE_WINDOW = 200_000              # characters searched for that sample (markup may come first)
 CHARSET_MARGIN = 0.1                # a declared charset may score this much below the best decoder
 
 FURNITURE_LINE = re.compile(
@@ -70,8 +72,8 @@ class RawDocument:
 
 
 @lru_cache(maxsize=1)
-def _common_hanzi():
-    """The 3,755 level-1 GB2312 characters: a cheap 'is this real Chinese' test."""
+def _uncommon_filter():
+    """A str.translate table deleting the 3,755 level-1 GB2312 characters: a cheap 'is this real Chinese' test."""
     chars = set()
     for hi in range(0xB0, 0xD8):
         for lo in range(0xA1, 0xFF):
@@ -79,7 +81,7 @@ def _common_hanzi():
                 chars.add(bytes([hi, lo]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
-    return frozenset(chars)
+    return {ord(ch): None for ch in chars}
 
 
 @lru_cache(maxsize=1)
@@ -87,14 +89,20 @@ def _t2s():
     return OpenCC("t2s")
 
 
-def _hanzi_score(text):
-    """Share of CJK characters that are common once made Simplified."""
-    sample = "".join(CJK.findall(text))[:4000]
-    if not sample:
+NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def _common_share(hanzi):
+    """Share of a string of hanzi that is common once made Simplified (C-level passes only: linear and fast)."""
+    if not hanzi:
         return 0.0
-    common = _common_hanzi()
-    simplified = _t2s().convert(sample)
-    return sum(ch in common for ch in simplified) / len(simplified)
+    simplified = _t2s().convert(hanzi)
+    return 1 - len(simplified.translate(_uncommon_filter())) / len(simplified)
+
+
+def _hanzi_score(text):
+    """Share of a text's first 4,000 hanzi that are common once made Simplified."""
+    return _common_share(NON_CJK.sub("", text[:SCORE_WINDOW])[:SCORE_HANZI])
 
 
 def _check_chars(text, source):
@@ -166,8 +174,8 @@ def check_text_truth(text, enc, source, data=None):
     for line_no, block in _blocks(text):
         bad = len(OUT_OF_PLACE.findall(block))
         chars = max(1, len(block) - block.count(" ") - block.count("\n"))
-        hanzi = len(CJK.findall(block))
-        score = _hanzi_score(block) if hanzi >= BLOCK_MIN_HANZI else 1.0
+        hanzi = NON_CJK.sub("", block)
+        score = _common_share(hanzi) if len(hanzi) >= BLOCK_MIN_HANZI else 1.0
         if bad / chars <= MAX_BAD_SHARE and score >= MIN_BLOCK_SCORE:
             continue
         mixed = _mixed_report(data) if data is not None else ""
@@ -563,8 +571,8 @@ def read_html_file(path):
     from bs4 import BeautifulSoup
     name = Path(path).name
     data = Path(path).read_bytes()
+    check_html_limits(data.decode("latin-1"), name)   # tags are ASCII: judged before any decoding or parsing
     markup, enc = _decode_html(data, name)
-    check_html_limits(markup, name)
     try:
         soup = BeautifulSoup(markup, "lxml")
     except Exception as exc:  # noqa: BLE001 - the parser is lenient; anything it raises means unreadable
