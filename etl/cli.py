@@ -38,9 +38,11 @@ def _recover(paths):
 
 def cmd_build(args):
     from etl.ingest import Paths
+    from etl.load import remove_stale_temp_files
     from etl.pipeline import build
     from etl.workers import WorkerDied
     _recover(Paths(args.seeds, args.manifest, args.warehouse, Paths.default().regions_file))
+    remove_stale_temp_files(args.warehouse)   # even when up to date: a killed build's temp file goes
     if args.if_stale and not warehouse_is_stale(args.warehouse, args.seeds, args.manifest):
         print(f"{args.warehouse} is up to date")
         return 0

@@ -353,18 +353,23 @@ def _reflow(lines):
     return out
 
 
+PDF_LOGGERS = ("pdfminer", "pdfplumber")
+
+
 @contextmanager
 def _quiet_pdf_libraries():
     """pdfminer and pdfplumber log and warn about every flaw of a broken file; the DocumentError says it once."""
-    pdf_logger = logging.getLogger("pdfminer")
-    level = pdf_logger.level
-    pdf_logger.setLevel(logging.CRITICAL)
+    loggers = [logging.getLogger(name) for name in PDF_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        pdf_logger.setLevel(level)
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def read_pdf_file(path):
