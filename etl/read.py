@@ -56,8 +56,8 @@ DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Characters that Chinese government prose does not contain but mis-decoded bytes produce.
 OUT_OF_PLACE = re.compile(
-    "[\ufffd\u00c0-\u024f\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
-    "\uac00-\ud7af\ue000-\uf8ff\uf900-\ufaff\U00020000-\U0010ffff]")
+    r"\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\u00c0-\u024f\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+    r"\uac00-\ud7af\ue000-\uf8ff\uf900-\ufaff\U00020000-\U0010ffff]")
 ENCODINGS = ("gb18030", "big5", "cp950")
 
 
@@ -325,6 +325,7 @@ def read_docx_file(path):
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many types for broken files
         raise DocumentError(name, f"corrupt or unreadable docx ({type(exc).__name__})") from None
     _check_chars(text, name)
+    check_text_truth(text, "docx", name)
     text, published = clean_text(text, name)
     return RawDocument(name, text, "docx", published, {"title": title} if title else {})
 
@@ -395,6 +396,7 @@ def read_pdf_file(path):
     text = "\n".join(pages)
     if not text.strip():
         raise DocumentError(name, "no text layer; OCR is not supported")
+    check_text_truth(text, "pdf", name)
     text, published = clean_text(text, name)
     return RawDocument(name, text, "pdf", published, {"title": meta_title} if meta_title else {})
 
