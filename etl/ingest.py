@@ -275,10 +275,11 @@ def _decode(text):
 
 def _write_journal(paths, snapshot, added=(), aside=()):
     """Record, atomically, how to undo the step about to start: previous file contents and the files it adds."""
-    journal = {"restore": {str(path): _encode(data) for path, data in snapshot.items()},
-               "added": [str(p) for p in added], "aside": [[str(a), str(b)] for a, b in aside],
-               "seeds_dir": str(paths.seeds_dir), "manifest": str(paths.manifest),
-               "regions_file": str(paths.regions_file)}
+    absolute = os.path.abspath   # a later run may start elsewhere
+    journal = {"restore": {absolute(path): _encode(data) for path, data in snapshot.items()},
+               "added": [absolute(p) for p in added], "aside": [[absolute(a), absolute(b)] for a, b in aside],
+               "seeds_dir": absolute(paths.seeds_dir), "manifest": absolute(paths.manifest),
+               "regions_file": absolute(paths.regions_file)}
     path = _journal_path(paths)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
