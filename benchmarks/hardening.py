@@ -50,24 +50,41 @@ print(json.dumps({{"seconds": time.perf_counter() - start, "outcome": outcome,
 """
 
 
-def _docx_with(member_bytes):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                   'package/2006/content-types"/>')
-        with z.open("word/document.xml", "w", force_zip64=True) as fh:
-            chunk = b" " * (1 << 20)
-            for _ in range(member_bytes // len(chunk)):
-                fh.write(chunk)
+def _docx_with(padding_bytes):
+    """A real Word file (tests/doc_fixtures) whose body starts with this much whitespace, streamed in."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from doc_fixtures import make_docx
+    with tempfile.TemporaryDirectory() as tmp:
+        source = make_docx(Path(tmp) / "a.docx")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(source) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename != "word/document.xml":
+                    out.writestr(info.filename, data)
+                    continue
+                head, tail = data.split(b"<w:body>", 1)
+                with out.open("word/document.xml", "w", force_zip64=True) as fh:
+                    fh.write(head + b"<w:body>")
+                    chunk = b" " * (1 << 20)
+                    for _ in range(padding_bytes // len(chunk)):
+                        fh.write(chunk)
+                    fh.write(tail)
     return buf.getvalue()
 
 
-def _cases(tmp):
+def _with_nul(data):
+    at = data.index(b"\n", NUL_OFFSET)   # at a line end: the rest stays valid UTF-8
+    return data[:at] + b"\x00" + data[at:]
+
+
+def _cases(tmp, only=""):
     seed = next((ROOT / "seeds").glob("*.txt")).read_text(encoding="utf-8")
     from opencc import OpenCC
     trad = OpenCC("s2t").convert(seed)
     cases = {
-        "docx: 1 GiB of whitespace": ("blank.docx", _docx_with(WHITESPACE_BYTES)),
+        "docx: 1 GiB of whitespace": ("blank.docx", _docx_with(WHITESPACE_BYTES) if "docx" in only or not only
+                                      else b""),
         f"html: {DEEP_LEVELS} nested levels": ("deep.html", ("<html><body>" + "<div>" * DEEP_LEVELS + "街道工作" * 20
                                                             + "</div>" * DEEP_LEVELS + "</body></html>").encode()),
         "text: valid 19 MB": ("big.txt", (seed * (BIG_TEXT_BYTES // len(seed.encode()) + 1)).encode()[:BIG_TEXT_BYTES]),
@@ -75,10 +92,12 @@ def _cases(tmp):
                                           + trad[len(seed) // 2:].encode("big5", "ignore")),
         "html: declares gb2312, is UTF-8": ("false.html", ('<html><head><meta charset="gb2312"></head><body><div>'
                                                           + seed.replace("\n", "<br>") + "</div></body></html>").encode()),
-        f"text: NUL at byte {NUL_OFFSET}": ("nul.txt", seed.encode()[:NUL_OFFSET] + b"\x00" + seed.encode()[NUL_OFFSET:]),
+        f"text: NUL after byte {NUL_OFFSET}": ("nul.txt", _with_nul(seed.encode())),
     }
     out = {}
     for label, (name, data) in cases.items():
+        if only not in label:
+            continue
         path = Path(tmp) / name
         path.write_bytes(data)
         out[label] = (path, len(data))
@@ -196,12 +215,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cap", type=float, default=60)
     parser.add_argument("--kills", type=int, default=0)
+    parser.add_argument("--only", default="", help="run the cases whose label contains this")
+    parser.add_argument("--no-cases", action="store_true", help="only the kill runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="jiedao-bench-") as tmp:
-        for label, (path, size) in _cases(tmp).items():
+        for label, (path, size) in ({} if args.no_cases else _cases(tmp, args.only)).items():
             r = run_case(path, args.cap)
             peak = f"{r['peak_mb']:.0f} MB" if r.get("peak_mb") else "n/a"
-            print(f"{label:<36} {size / 1e6:8.1f} MB file  {r['wall']:6.1f} s  peak {peak:>8}  "
+            inner = f"{r['seconds']:.2f} s" if 'seconds' in r else '-'
+            print(f"{label:<36} {size / 1e6:8.1f} MB file  {r['wall']:6.1f} s (in reader {inner})  peak {peak:>8}  "
                   f"stderr lines {r.get('stderr_lines', '-')}  {r['outcome'][:110]}", flush=True)
     if args.kills:
         for row in kill_runs(args.kills):
