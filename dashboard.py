@@ -12,7 +12,7 @@ from app.i18n import t
 
 HERE = Path(__file__).resolve().parent
 
-st.set_page_config(page_title="Jiedao Lens · 街道工作文档", page_icon=":material/travel_explore:", layout="wide")
+st.set_page_config(page_title="Jiedao Lens · 街道工作文档", page_icon="🏙️", layout="wide")
 
 if not ui.warehouse_path().exists():
     st.error(t("no_warehouse", "zh", path=ui.warehouse_path()) + "\n\n" + t("no_warehouse", "en", path=ui.warehouse_path()))

@@ -136,7 +136,9 @@ def seed_from_url():
     """Once per session, copy the URL's parameters into widget state (a shared link opens the same view)."""
     if st.session_state.get("_url_seeded"):
         return
-    params = st.query_params.to_dict()
+    # A shared link's longest honest value is a list of every region or theme, well under this many characters.
+    max_chars = 2000
+    params = {k: v for k, v in st.query_params.to_dict().items() if len(k) + len(v) <= max_chars}
     for param, raw in params.items():
         if param in COMMON:
             value = _parse(param, raw)

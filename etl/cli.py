@@ -28,9 +28,21 @@ def warehouse_is_stale(warehouse, seeds_dir, manifest):
     return row is None or row[0] != inputs_hash(seeds_dir, manifest)
 
 
+def _recover(paths):
+    """Complete or roll back an add/remove a kill interrupted, and say so."""
+    from etl.ingest import recover
+    outcome = recover(paths)
+    if outcome:
+        print(f"an interrupted add or remove was {outcome}", file=sys.stderr)
+
+
 def cmd_build(args):
+    from etl.ingest import Paths
+    from etl.load import remove_stale_temp_files
     from etl.pipeline import build
     from etl.workers import WorkerDied
+    _recover(Paths(args.seeds, args.manifest, args.warehouse, Paths.default().regions_file))
+    remove_stale_temp_files(args.warehouse)   # even when up to date: a killed build's temp file goes
     if args.if_stale and not warehouse_is_stale(args.warehouse, args.seeds, args.manifest):
         print(f"{args.warehouse} is up to date")
         return 0
@@ -175,8 +187,33 @@ def build_parser():
     return parser
 
 
+def _files_not_options(parser, argv):
+    """`add -plan.txt`: an existing file whose name starts with '-' is a file, not an unknown option.
+
+    It is passed on as ./-plan.txt (argparse reads any '-' word as an
+    option); a word after an option that takes a value, or after '--', is
+    left alone.
+    """
+    add = parser._subparsers._group_actions[0].choices["add"]
+    takes_value = {o for a in add._actions if a.nargs != 0 for o in a.option_strings}
+    known = {o for a in add._actions for o in a.option_strings}
+    out, in_add, previous = [], False, None
+    for word in argv:
+        if word == "--":
+            in_add = False
+        elif in_add and word.startswith("-") and word.split("=", 1)[0] not in known \
+                and previous not in takes_value and Path(word).is_file():
+            word = f"./{word}"
+        in_add = in_add or word == "add"
+        out.append(word)
+        previous = word
+    return out
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = parser.parse_args(_files_not_options(parser, argv))
     if args.command == "build" and args.manifest is None:
         args.manifest = args.seeds / MANIFEST.name
     return args.func(args)

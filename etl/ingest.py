@@ -7,9 +7,19 @@ touched. Only then is the file copied under a safe unique name, the manifest
 (and a new region) written, and the warehouse rebuilt from the extraction
 cache, so only the new document is extracted. If the rebuild fails, the
 copied file, the manifest and regions.yaml are restored.
+
+Reading and extracting a new file run in a child process with a time and
+memory budget (`workers.run_limited`). The commit is journaled: before
+anything is written, a journal beside the warehouse records the previous
+manifest and regions and the files being added or set aside; it is removed
+when the step is complete. A run killed in between leaves the journal, and
+the next add, remove or build completes the step (the rebuilt warehouse
+was swapped in) or rolls it back, so no document is ever half-added.
 """
+import base64
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -19,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etl import cache, config, read
+from etl import cache, config, read, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
@@ -159,10 +169,7 @@ def preview(name, data, paths, new_region=None, known=None):
     with tempfile.TemporaryDirectory(prefix="jiedao-add-") as tmp:
         path = Path(tmp) / f"upload{ext}"   # the user's name never reaches the file system
         path.write_bytes(data)
-        try:
-            raw = read.read_document(path)
-        except DocumentError as exc:
-            raise DocumentError(name, exc.reason) from None
+        raw = _limited(read.read_document, (path,), name)
     raw.source_file = name
     pv = Preview(name, data, hashlib.sha256(data).hexdigest(), raw, infer_metadata(raw, _regions(paths, new_region)),
                  text_key=text_key(raw.text))
@@ -206,20 +213,25 @@ def decide_meta(pv, overrides, regions, doc_types, index):
     return meta
 
 
+def _limited(fn, args, name):
+    """fn(*args) within the per-document time and memory budget; every failure is a DocumentError naming `name`."""
+    try:
+        return workers.run_limited(fn, args, name)
+    except workers.ExtractionExited as exc:
+        raise DocumentError(name, f"extraction failed: {exc}") from None
+
+
 def extract(pv, meta, paths):
     """Run the whole pipeline on the new document in scratch space and cache the result for the rebuild."""
-    from etl.pipeline import extract_document
+    from etl.pipeline import extract_document, warm_up_content, warm_up_terms
     from etl.themes import default_dictionary
     dictionary = default_dictionary()
+    warm_up_content()   # loaded once here, inherited by every budgeted child
+    warm_up_terms()
     with tempfile.TemporaryDirectory(prefix="jiedao-extract-") as tmp:
         path = Path(tmp) / meta.source_file
         path.write_bytes(pv.data)
-        try:
-            result = extract_document(path, meta, dictionary)
-        except DocumentError as exc:
-            raise DocumentError(pv.name, exc.reason) from None
-        except Exception as exc:  # noqa: BLE001 - an extractor crash on user input is bad input, not a dead page
-            raise DocumentError(pv.name, f"extraction failed: {type(exc).__name__}: {exc}") from None
+        result = _limited(extract_document, (path, meta, dictionary), pv.name)
     cache.store(cache.cache_key(pv.data, meta, dictionary.version), result, paths.cache_dir)
     return result
 
@@ -230,6 +242,7 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
     `files` are (name, bytes); `overrides` is one Overrides for all files or a
     list, one per file. Nothing on disk outside scratch space changes.
     """
+    recover(paths)
     per_file = overrides if isinstance(overrides, list) else [overrides or Overrides()] * len(files)
     if new_region:
         per_file = [o if o.region else replace(o, region=new_region["region_id"]) for o in per_file]
@@ -279,6 +292,112 @@ def _restore(snapshot):
         tmp.replace(path)
 
 
+def _journal_path(paths):
+    return Path(str(paths.warehouse) + ".journal")
+
+
+def _encode(data):
+    return None if data is None else base64.b64encode(data).decode("ascii")
+
+
+def _decode(text):
+    return None if text is None else base64.b64decode(text)
+
+
+def _write_journal(paths, snapshot, added=(), aside=()):
+    """Record, atomically, how to undo the step about to start: previous file contents and the files it adds."""
+    absolute = os.path.abspath   # a later run may start elsewhere
+    journal = {"restore": {absolute(path): _encode(data) for path, data in snapshot.items()},
+               "added": [absolute(p) for p in added], "aside": [[absolute(a), absolute(b)] for a, b in aside],
+               "seeds_dir": absolute(paths.seeds_dir), "manifest": absolute(paths.manifest),
+               "regions_file": absolute(paths.regions_file)}
+    path = _journal_path(paths)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(journal, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def _clear_journal(paths):
+    _journal_path(paths).unlink(missing_ok=True)
+
+
+def _step_debris(journal):
+    """Temp files a killed step may leave: the manifest's, the restores' and the copies' temporaries."""
+    out = [Path(journal["manifest"]).with_suffix(".csv.tmp")]
+    out += [Path(p).with_name(f".{Path(p).name}.restore") for p in journal["restore"]]
+    out += [Path(p).with_name(f".{Path(p).name}.tmp") for p in journal["added"]]
+    return out
+
+
+def _roll_back(journal):
+    """Undo a step: drop the files it added, put back what it set aside, restore manifest and regions."""
+    for p in journal["added"]:
+        Path(p).unlink(missing_ok=True)
+    for source, aside in journal["aside"]:
+        if Path(aside).exists():
+            os.replace(aside, source)
+    _restore({Path(p): _decode(data) for p, data in journal["restore"].items()})
+    for p in _step_debris(journal):
+        p.unlink(missing_ok=True)
+
+
+def _complete(journal):
+    for _, aside in journal["aside"]:
+        Path(aside).unlink(missing_ok=True)
+    for p in _step_debris(journal):
+        p.unlink(missing_ok=True)
+
+
+def _recover_locked(paths):
+    """Finish or undo a step a killed run left (call with the lock held); return 'completed', 'rolled back' or None.
+
+    The step completed when the warehouse was rebuilt from the inputs as
+    the step left them (its inputs_hash matches); otherwise the warehouse
+    is still the previous one, and the inputs go back to match it.
+    """
+    from etl.load import remove_stale_temp_files
+    from etl.pipeline import inputs_hash
+    path = _journal_path(paths)
+    path.with_name(path.name + ".tmp").unlink(missing_ok=True)   # killed while writing it: nothing started
+    if not path.exists():
+        return None
+    journal = json.loads(path.read_text(encoding="utf-8"))
+    outcome = "rolled back"
+    if _warehouse_inputs_hash(paths.warehouse) == inputs_hash(journal["seeds_dir"], journal["manifest"],
+                                                             journal["regions_file"]):
+        _complete(journal)
+        outcome = "completed"
+    else:
+        _roll_back(journal)
+    remove_stale_temp_files(paths.warehouse)
+    _clear_journal(paths)
+    return outcome
+
+
+def _warehouse_inputs_hash(warehouse):
+    import duckdb
+    if not Path(warehouse).exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = con.execute("select value from build_info where key = 'inputs_hash'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def recover(paths=None):
+    """Complete or roll back an add or remove that a kill interrupted; None when there was none."""
+    paths = paths or Paths.default()
+    if not _journal_path(paths).exists() and not Path(str(_journal_path(paths)) + ".tmp").exists():
+        return None
+    with _lock(paths):
+        return _recover_locked(paths)
+
+
 def _rebuild(paths, workers=None):
     from etl.pipeline import build
     return build(paths.seeds_dir, paths.manifest, paths.warehouse, workers=workers,
@@ -292,6 +411,7 @@ def commit(candidates, paths, new_region=None, workers=None):
         return report
     start = time.perf_counter()
     with _lock(paths):
+        _recover_locked(paths)
         metas = read_manifest(paths.manifest)
         loaded = _loaded_keys(paths)
         for c in candidates:
@@ -301,6 +421,7 @@ def commit(candidates, paths, new_region=None, workers=None):
             if c.target in metas or (paths.seeds_dir / c.target).exists():
                 raise DocumentError(c.preview.name, f"{c.target} exists: seeds changed meanwhile, add the file again")
         snapshot = _snapshot(paths.manifest, paths.regions_file)
+        _write_journal(paths, snapshot, added=[paths.seeds_dir / c.target for c in candidates])
         copied = []
         try:
             if new_region:
@@ -322,7 +443,9 @@ def commit(candidates, paths, new_region=None, workers=None):
                 target.unlink(missing_ok=True)
                 target.with_name(f".{target.name}.tmp").unlink(missing_ok=True)
             _restore(snapshot)
+            _clear_journal(paths)
             raise
+        _clear_journal(paths)
     report.added = [(c.preview.name, c.target) for c in candidates]
     report.counts, report.failed = build.counts, build.failed
     # The new documents were extracted while preparing and reach the rebuild through the cache.
@@ -347,6 +470,7 @@ def remove(doc_id, paths=None, workers=None):
     """Drop a document from the manifest and seeds/ and rebuild; restore both if the rebuild fails."""
     paths = paths or Paths.default()
     with _lock(paths):
+        _recover_locked(paths)
         metas = read_manifest(paths.manifest)
         name = next((n for n in metas if Path(n).stem == doc_id or n == doc_id), None)
         if name is None:
@@ -354,6 +478,7 @@ def remove(doc_id, paths=None, workers=None):
         snapshot = _snapshot(paths.manifest)
         source = paths.seeds_dir / name
         aside = source.with_name(f".{name}.removed")
+        _write_journal(paths, snapshot, aside=[(source, aside)])
         if source.exists():
             shutil.move(source, aside)
         try:
@@ -363,6 +488,8 @@ def remove(doc_id, paths=None, workers=None):
             if aside.exists():
                 shutil.move(aside, source)
             _restore(snapshot)
+            _clear_journal(paths)
             raise
         aside.unlink(missing_ok=True)
+        _clear_journal(paths)
     return name, build

@@ -115,6 +115,32 @@ def content_hash(results, themes):
     return h.hexdigest()
 
 
+def _pid_alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # alive, another user's
+        return True
+    return True
+
+
+def remove_stale_temp_files(path):
+    """Delete the temp warehouses (and their WALs) of builds whose process is gone: a kill -9 leaves them behind.
+
+    A temp file is named after its build's pid; a live pid's file is a
+    build in progress and stays.
+    """
+    path = Path(path)
+    removed = []
+    for tmp in path.parent.glob(f"{path.name}.tmp-*"):
+        pid = tmp.name[len(path.name) + len(".tmp-"):].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
 class WarehouseWriter:
     """Writes a warehouse document by document into a temp file, then swaps it in.
 
@@ -132,6 +158,7 @@ class WarehouseWriter:
         self.themes = list(themes)
         self.results, self.pending = [], []
         self.n_facts = 0
+        remove_stale_temp_files(self.path)
         self.tmp.unlink(missing_ok=True)
         self.con = duckdb.connect(str(self.tmp))
         self.con.execute("begin")

@@ -7,8 +7,11 @@ while keeping a publication date found there. Also reads .docx (paragraphs
 and tables in document order), .pdf with a text layer and .html pages saved
 from government sites (main text only). Every failure is a DocumentError.
 """
+import logging
 import re
+import warnings
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +20,24 @@ from opencc import OpenCC
 
 from etl.errors import DocumentError
 
-MAX_BYTES = 20 * 1024 * 1024
+# Limits, all checked before the work they bound (issue 11: small files must not exhaust time or memory).
+MAX_BYTES = 20 * 1024 * 1024        # the upload limit; .streamlit/config.toml's server.maxUploadSize equals it
+MAX_CHARS = 1_000_000               # a work report runs to 10-50k characters; 1M extracts in about 10 s
+MAX_DOCX_UNCOMPRESSED = 200 * 1024 * 1024   # all parts of a docx, as its zip directory declares them
+MAX_DOCX_MEMBERS = 2000             # a docx has a few dozen parts; thousands means a crafted archive
+MAX_ZIP_RATIO = 200                 # Word XML deflates 5-30x; a member beyond 200x is padding or a bomb
+ZIP_RATIO_FLOOR = 1024 * 1024       # the ratio is only judged for members larger than this
+MAX_HTML_DEPTH = 256                # libxml2 stops nesting here; real pages nest 20-40 levels
+MAX_HTML_ELEMENTS = 50_000          # a long government page has a few thousand elements
+# Encoding truth: text is judged block by block, so half a file in another encoding cannot hide.
+BLOCK_CHARS = 400                   # non-space characters per judged block (a paragraph or two)
+BLOCK_MIN_HANZI = 40                # a block with fewer hanzi says too little to judge
+MIN_BLOCK_SCORE = 0.8               # real prose: 0.95-1.0 common characters; text read in a wrong codec: 0.2-0.7
+LINE_MIN_HANZI = 10                 # a line names its codec only when it has this many hanzi
+MAX_BAD_SHARE = 0.05                # replacement and out-of-place characters (kana, bopomofo, Cyrillic, PUA, ...)
+SCORE_HANZI = 4000                  # hanzi sampled to choose between codecs: plenty to tell prose from garble
+SCORE_WINDOW = 200_000              # characters searched for that sample (markup may come first)
+CHARSET_MARGIN = 0.1                # a declared charset may score this much below the best decoder
 
 FURNITURE_LINE = re.compile(
     r"^(?:当前位置|當前位置|您现在的位置|您的位置)[:：]"
@@ -34,6 +54,11 @@ PUBLISHED = re.compile(
 )
 DATE_LINE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$", re.M)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# Characters that Chinese government prose does not contain but mis-decoded bytes produce.
+OUT_OF_PLACE = re.compile(
+    r"\(cid:\d+\)|[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd\u00c0-\u024f\u0370-\u04ff\u2500-\u257f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf"
+    r"\uac00-\ud7af\ue000-\uf8ff\uf900-\ufaff\U00020000-\U0010ffff]")
+ENCODINGS = ("gb18030", "big5", "cp950")
 
 
 @dataclass
@@ -47,8 +72,8 @@ class RawDocument:
 
 
 @lru_cache(maxsize=1)
-def _common_hanzi():
-    """The 3,755 level-1 GB2312 characters: a cheap 'is this real Chinese' test."""
+def _uncommon_filter():
+    """A str.translate table deleting the 3,755 level-1 GB2312 characters: a cheap 'is this real Chinese' test."""
     chars = set()
     for hi in range(0xB0, 0xD8):
         for lo in range(0xA1, 0xFF):
@@ -56,7 +81,7 @@ def _common_hanzi():
                 chars.add(bytes([hi, lo]).decode("gb2312"))
             except UnicodeDecodeError:
                 pass
-    return frozenset(chars)
+    return {ord(ch): None for ch in chars}
 
 
 @lru_cache(maxsize=1)
@@ -64,40 +89,132 @@ def _t2s():
     return OpenCC("t2s")
 
 
-def _hanzi_score(text):
-    """Share of CJK characters that are common once made Simplified."""
-    sample = "".join(CJK.findall(text))[:4000]
-    if not sample:
+NON_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+
+
+def _common_share(hanzi):
+    """Share of a string of hanzi that is common once made Simplified (C-level passes only: linear and fast)."""
+    if not hanzi:
         return 0.0
-    common = _common_hanzi()
-    simplified = _t2s().convert(sample)
-    return sum(ch in common for ch in simplified) / len(simplified)
+    simplified = _t2s().convert(hanzi)
+    return 1 - len(simplified.translate(_uncommon_filter())) / len(simplified)
+
+
+def _hanzi_score(text):
+    """Share of a text's first 4,000 hanzi that are common once made Simplified."""
+    return _common_share(NON_CJK.sub("", text[:SCORE_WINDOW])[:SCORE_HANZI])
+
+
+def _check_chars(text, source):
+    if len(text) > MAX_CHARS:
+        raise DocumentError(source, f"text too long: {len(text)} characters (limit {MAX_CHARS})")
+
+
+def _strict(data, enc):
+    try:
+        return data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _line_encoding(line):
+    """The one codec that reads a line of bytes strictly as prose, '?' if none reads it, None if unsure."""
+    good, readable = [], False
+    for enc in ("utf-8", *ENCODINGS[:2]):
+        text = _strict(line, enc)
+        if text is None:
+            continue
+        readable = True
+        if len(CJK.findall(text)) >= LINE_MIN_HANZI and _hanzi_score(text) >= MIN_BLOCK_SCORE:
+            good.append(enc)
+    if not readable:
+        return "?"
+    return good[0] if len(good) == 1 else None
+
+
+def _mixed_report(data):
+    """Which codec reads which lines ('lines 1-40 utf-8, lines 41-80 gb18030'), or '' if one codec reads all."""
+    runs = []
+    for no, line in enumerate(data.split(b"\n"), 1):
+        enc = _line_encoding(line) if re.search(rb"[\x80-\xff]", line) else None
+        if enc is None:
+            continue
+        if runs and runs[-1][0] == enc:
+            runs[-1][2] = no
+        else:
+            runs.append([enc, no, no])
+    if len({enc for enc, _, _ in runs} - {"?"}) < 2:
+        return ""
+    shown = ", ".join(f"lines {a}-{b} {'no codec' if enc == '?' else enc}" for enc, a, b in runs[:4])
+    return shown + (" ..." if len(runs) > 4 else "")
+
+
+def _blocks(text):
+    """(first line number, block text) of about BLOCK_CHARS non-space characters each, over the whole text."""
+    start, lines, size = 1, [], 0
+    for no, line in enumerate(text.split("\n"), 1):
+        if not lines:
+            start = no
+        lines.append(line)
+        size += len(line.strip())
+        if size >= BLOCK_CHARS:
+            yield start, "\n".join(lines)
+            lines, size = [], 0
+    if lines:
+        yield start, "\n".join(lines)
+
+
+def check_text_truth(text, enc, source, data=None):
+    """Refuse text that a codec read wrongly anywhere: every block, not a sample, must read as prose.
+
+    A block is garbled when too few of its hanzi are common characters or
+    too many characters are replacement or out-of-place ones; `data` (the
+    raw bytes) lets the message say which codec reads which lines.
+    """
+    for line_no, block in _blocks(text):
+        bad = len(OUT_OF_PLACE.findall(block))
+        chars = max(1, len(block) - block.count(" ") - block.count("\n"))
+        hanzi = NON_CJK.sub("", block)
+        score = _common_share(hanzi) if len(hanzi) >= BLOCK_MIN_HANZI else 1.0
+        if bad / chars <= MAX_BAD_SHARE and score >= MIN_BLOCK_SCORE:
+            continue
+        mixed = _mixed_report(data) if data is not None else ""
+        if mixed:
+            raise DocumentError(source, f"mixed encodings in one file ({mixed}); save it in one encoding")
+        raise DocumentError(source, f"garbled text from line {line_no} as {enc}: {score:.0%} common hanzi, "
+                                    f"{bad} replacement or out-of-place characters; the file is damaged "
+                                    "or in another encoding")
 
 
 def decode_bytes(data, source="<bytes>"):
-    """Bytes -> str, trying UTF-8 first, then the better of GB18030 and Big5."""
+    """Bytes -> str: the whole file strictly in UTF-8, else in the better of GB18030 and Big5, checked throughout."""
     if not data or not data.strip():
         raise DocumentError(source, "empty file")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\x00" in data[:8192]:
-        raise DocumentError(source, "binary file, not text (NUL bytes found)")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DocumentError(source, f"binary file, not text (NUL byte at offset {nul})")
+    text = _strict(data, "utf-8")
+    if text is not None:
+        _check_chars(text, source)
+        check_text_truth(text, "utf-8", source, data)
+        return text, "utf-8"
     candidates = []
-    for enc in ("gb18030", "big5", "cp950"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        candidates.append((_hanzi_score(text), enc, text))
+    for enc in ENCODINGS:
+        text = _strict(data, enc)
+        if text is not None:
+            candidates.append((_hanzi_score(text), enc, text))
     if not candidates:
+        mixed = _mixed_report(data)
+        if mixed:
+            raise DocumentError(source, f"mixed encodings in one file ({mixed}); save it in one encoding")
         raise DocumentError(source, "not text in UTF-8, GB18030 or Big5")
     score, enc, text = max(candidates, key=lambda c: c[0])
+    _check_chars(text, source)
     if score < 0.5:
         raise DocumentError(source, f"undecodable text: best guess {enc} reads as garbage")
+    check_text_truth(text, enc, source, data)
     return text, enc
 
 
@@ -169,11 +286,36 @@ def _docx_blocks(document):
                 yield "\t".join(cells)
 
 
+def check_zip_limits(path, name):
+    """Refuse a zip bomb from its central directory, before anything is decompressed.
+
+    The declared sizes bound what is read: zipfile stops each member at its
+    declared size, so a lying directory cannot inflate past these limits.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DocumentError(name, f"corrupt or unreadable docx ({type(exc).__name__})") from None
+    if len(members) > MAX_DOCX_MEMBERS:
+        raise DocumentError(name, f"docx has {len(members)} parts (limit {MAX_DOCX_MEMBERS}): not a Word document")
+    total = sum(m.file_size for m in members)
+    if total > MAX_DOCX_UNCOMPRESSED:
+        raise DocumentError(name, f"docx decompresses to {total} bytes (limit {MAX_DOCX_UNCOMPRESSED}): "
+                                  "a zip bomb or padding, refused before decompressing")
+    for m in members:
+        ratio = m.file_size / max(1, m.compress_size)
+        if m.file_size > ZIP_RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
+            raise DocumentError(name, f"docx part {m.filename[:60]} compresses {ratio:.0f}:1 (limit {MAX_ZIP_RATIO}:1): "
+                                      "a zip bomb or padding, refused before decompressing")
+
+
 def read_docx_file(path):
     """A Word document: its paragraphs and tables, one table row per line."""
     import docx
     name = Path(path).name
     _check_not_empty(path)
+    check_zip_limits(path, name)
     try:
         document = docx.Document(str(path))
         text = "\n".join(_docx_blocks(document))
@@ -182,6 +324,8 @@ def read_docx_file(path):
         raise DocumentError(name, f"corrupt or unreadable docx ({type(exc).__name__})") from None
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many types for broken files
         raise DocumentError(name, f"corrupt or unreadable docx ({type(exc).__name__})") from None
+    _check_chars(text, name)
+    check_text_truth(text, "docx", name)
     text, published = clean_text(text, name)
     return RawDocument(name, text, "docx", published, {"title": title} if title else {})
 
@@ -210,18 +354,41 @@ def _reflow(lines):
     return out
 
 
+PDF_LOGGERS = ("pdfminer", "pdfplumber")
+
+
+@contextmanager
+def _quiet_pdf_libraries():
+    """pdfminer and pdfplumber log and warn about every flaw of a broken file; the DocumentError says it once."""
+    loggers = [logging.getLogger(name) for name in PDF_LOGGERS]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
 def read_pdf_file(path):
     """A PDF with a text layer; a scanned PDF (images only) is refused."""
     import pdfplumber
     name = Path(path).name
     _check_not_empty(path)
-    pages = []
+    pages, chars = [], 0
     try:
-        with pdfplumber.open(str(path)) as pdf:
+        with _quiet_pdf_libraries(), pdfplumber.open(str(path)) as pdf:
             meta_title = str((pdf.metadata or {}).get("Title") or "").strip()
             for page in pdf.pages:
                 lines = [ln for ln in (page.extract_text() or "").split("\n") if not PAGE_NUMBER.match(ln.strip())]
                 pages.append("\n".join(_reflow(lines)))
+                chars += len(pages[-1])
+                if chars > MAX_CHARS:
+                    raise DocumentError(name, f"text too long: over {MAX_CHARS} characters by page {len(pages)} "
+                                              f"(limit {MAX_CHARS})")
     except DocumentError:
         raise
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many types for broken files
@@ -229,6 +396,7 @@ def read_pdf_file(path):
     text = "\n".join(pages)
     if not text.strip():
         raise DocumentError(name, "no text layer; OCR is not supported")
+    check_text_truth(text, "pdf", name)
     text, published = clean_text(text, name)
     return RawDocument(name, text, "pdf", published, {"title": meta_title} if meta_title else {})
 
@@ -252,15 +420,89 @@ def _html_charset(data):
     return m.group(1).decode("ascii").lower() if m else None
 
 
+CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "utf8": "utf-8", "x-gbk": "gb18030", "big5-hkscs": "big5"}
+
+
 def _decode_html(data, name):
+    """Decode a page; a declared charset must be the truth, not just decodable.
+
+    The declaration is compared with the best automatic reading: a page
+    that declares one charset but reads as prose only in another was saved
+    wrongly, and guessing which of the two is right would store garble.
+    """
     charset = _html_charset(data)
-    if charset and charset not in ("utf-8", "utf8"):
-        enc = {"gb2312": "gb18030", "gbk": "gb18030"}.get(charset, charset)
-        try:
-            return data.decode(enc), enc
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(data, name)
+    if charset is None:
+        return decode_bytes(data, name)
+    enc = CHARSET_ALIASES.get(charset, charset)
+    try:
+        text_auto, enc_auto = decode_bytes(data, name)
+    except DocumentError:
+        text_auto, enc_auto = None, None
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    declared = _strict(body, enc)
+    if declared is None:
+        if text_auto is None:
+            raise DocumentError(name, f"the page declares charset {charset} but is not valid {charset}, "
+                                      "nor UTF-8, GB18030 or Big5 throughout")
+        raise DocumentError(name, f"the page declares charset {charset} but is not valid {charset}; "
+                                  f"it reads as {enc_auto}: correct the declaration")
+    if text_auto is not None and enc_auto != enc and CJK.search(text_auto):
+        if _hanzi_score(declared) + CHARSET_MARGIN < _hanzi_score(text_auto) or not CJK.search(declared):
+            raise DocumentError(name, f"the page declares charset {charset} but reads as {enc_auto}: "
+                                      "correct the declaration")
+    _check_chars(declared, name)
+    check_text_truth(declared, enc, name, body)
+    return declared, enc
+
+
+HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*?(/?)>")   # [^<>]: each match stops at the next tag
+HTML_RAW_TEXT = {"<!--": "-->", "<script": "</script", "<style": "</style"}   # where tags are not tags
+HTML_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+HTML_SELF_CLOSING = frozenset("p li dt dd tr td th option".split())   # closed by the next one of their kind
+
+
+def _markup_tags(markup):
+    """The tags outside comments, scripts and styles, in one forward pass (an unclosed comment ends the page)."""
+    lower, pos = markup.lower(), 0
+    opener = re.compile("|".join(re.escape(k) for k in HTML_RAW_TEXT))
+    while True:
+        m = opener.search(lower, pos)
+        end = m.start() if m else len(markup)
+        yield from HTML_TAG.finditer(markup, pos, end)
+        if m is None:
+            return
+        close = lower.find(HTML_RAW_TEXT[m.group(0)], m.end())
+        if close < 0:
+            return
+        pos = close + len(HTML_RAW_TEXT[m.group(0)])
+
+
+def check_html_limits(markup, name):
+    """Refuse deep or huge markup before parsing it: one linear pass over the tags.
+
+    Depth is counted on a stack that closes void elements at once, lets
+    a paragraph or list item end its predecessor, and pops to the matching
+    open tag on a close, as browsers do; so sloppy real pages are not
+    refused and a crafted nest is, before the parser builds it.
+    """
+    stack, elements = [], 0
+    for m in _markup_tags(markup):
+        closing, tag, self_closing = m.group(1), m.group(2).lower(), m.group(3)
+        if closing:
+            if tag in stack:
+                while stack and stack.pop() != tag:
+                    pass
+            continue
+        elements += 1
+        if elements > MAX_HTML_ELEMENTS:
+            raise DocumentError(name, f"html page has more than {MAX_HTML_ELEMENTS} elements (limit)")
+        if tag in HTML_VOID or self_closing:
+            continue
+        if tag in HTML_SELF_CLOSING and stack and stack[-1] == tag:
+            stack.pop()
+        stack.append(tag)
+        if len(stack) > MAX_HTML_DEPTH:
+            raise DocumentError(name, f"html nested deeper than {MAX_HTML_DEPTH} levels (limit)")
 
 
 def _meta_date(soup):
@@ -336,6 +578,7 @@ def read_html_file(path):
     from bs4 import BeautifulSoup
     name = Path(path).name
     data = Path(path).read_bytes()
+    check_html_limits(data.decode("latin-1"), name)   # tags are ASCII: judged before any decoding or parsing
     markup, enc = _decode_html(data, name)
     try:
         soup = BeautifulSoup(markup, "lxml")
@@ -360,6 +603,7 @@ def read_html_file(path):
     body = _block_text(node)
     if title and title not in body[:200]:
         body = f"{title}\n{body}"
+    _check_chars(body, name)
     text, page_date = clean_text(body, name)
     return RawDocument(name, text, enc, published or page_date, {"title": title} if title else {})
 

@@ -113,14 +113,20 @@ def test_missing_file_is_reported(store, capsys):
 
 
 def test_add_docx_extracts_only_the_new_document(store, tmp_path, monkeypatch, capsys):
-    calls = []
+    log = tmp_path / "extracted.log"   # extraction runs in a budgeted child: it records its calls in a file
     real = pipeline.extract_document
-    monkeypatch.setattr(pipeline, "extract_document", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+
+    def logged(*a, **k):
+        with open(log, "a") as fh:
+            fh.write(f"{a[0]}\n")
+        return real(*a, **k)
+    monkeypatch.setattr(pipeline, "extract_document", logged)
     manifest_before = store.manifest.read_text(encoding="utf-8")
     assert run_cli(store, make_docx(tmp_path / "plan2024.docx")) == 0
     out = capsys.readouterr().out
     assert "region binhai  (inferred: found 大港街道" in out and "year   2024  (inferred: title" in out
     assert "(1 extracted, 5 from cache)" in out
+    calls = log.read_text().splitlines()
     assert len(calls) == 1
     added = store.manifest.read_text(encoding="utf-8")[len(manifest_before):].strip().split(",")
     sha = __import__("hashlib").sha256((tmp_path / "plan2024.docx").read_bytes()).hexdigest()
