@@ -3,8 +3,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from app import chartdata, queries
-from app.chartdata import CHARTS, Filters
+from app import analysis, chartdata, queries
+from app.chartdata import CHARTS
+from app.filters import Filters
 from app.plotly_charts import figure
 
 
@@ -102,8 +103,8 @@ def test_keyness_log_odds_with_prior(con):
     tc = queries.term_counts(con)
     y = tc.groupby(["region_id", "term"])["count"].sum().unstack(0, fill_value=0)
     ya, yb = y["xiangshan"], y.drop(columns=["xiangshan"]).sum(axis=1)
-    alpha = chartdata.KEYNESS_ALPHA0 * (ya + yb) / (ya + yb).sum()
-    a0 = chartdata.KEYNESS_ALPHA0
+    alpha = analysis.KEYNESS_ALPHA0 * (ya + yb) / (ya + yb).sum()
+    a0 = analysis.KEYNESS_ALPHA0
     import math
     t = "丹西"
     d = (math.log((ya[t] + alpha[t]) / (ya.sum() + a0 - ya[t] - alpha[t]))
@@ -134,12 +135,12 @@ def test_target_achievement_pairs_match_similar_indicators():
         {"fact_id": 4, "region_id": "a", "year": 2023, "unit": "个", "theme": "urban", "indicator": "道路",
          "kind": "achievement", "value": 5.0, "surface": "5个", "sentence": "s4"},
     ])
-    pairs = chartdata.target_achievement_pairs(facts)
+    pairs = analysis.target_achievement_pairs(facts)
     assert list(zip(pairs.target_fact, pairs.achievement_fact)) == [(1, 2)]
 
 
 def test_kwic_rows_use_original_script(con):
-    rows = chartdata.kwic_rows(queries.kwic(con, "经济", regions=["binhai"], years=[2016]), "经济")
+    rows = analysis.kwic_rows(queries.kwic(con, "经济", regions=["binhai"], years=[2016]), "经济")
     assert not rows.empty
     assert set(rows.match) == {"經濟"}  # found through the Simplified copy, shown as written
 
