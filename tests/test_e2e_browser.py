@@ -21,6 +21,11 @@ PAGES = [  # url path ("" is the default Overview page), a text that must appear
 ]
 
 
+# Every page's own address and its title (h1): a shared link must open that page in the shell.
+DEEP_LINKS = [("overview", "总览"), ("themes", "主题对比"), ("trends", "年度变化"), ("targets", "目标与成效"),
+              ("keywords", "关键词"), ("documents", "文档"), ("method", "数据与方法"), ("add_documents", "添加文档")]
+
+
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     folder = os.environ.get("JIEDAO_SCREENSHOTS")
@@ -117,4 +122,23 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
     assert "16.1亿元" in pg.locator(".js-plotly-plot").first.inner_text() or \
         pg.get_by_text("16.1亿元").count() >= 1
+    assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("path,title", DEEP_LINKS)
+def test_deep_link_opens_its_page(streamlit_url, page, path, title):  # noqa: F811
+    """A bookmark or a link in a message: the page itself, inside the shell, with no "Page not found"."""
+    pg = page
+    pg.goto(f"{streamlit_url}/{path}?r=xiangshan")
+    wait_for_app(pg)
+    pg.locator("h1").filter(has_text=title).first.wait_for(timeout=60000)
+    pg.wait_for_timeout(1000)   # the pop-up, when there is one, comes with the first run's messages
+    assert pg.get_by_text("Page not found").count() == 0
+    assert pg.get_by_text("not found", exact=False).count() == 0
+    assert pg.locator("h1").first.inner_text().strip() == title
+    # Inside the shell: the sidebar filters are there and the link's filter is applied.
+    assert pg.locator('[data-testid="stSidebar"]').get_by_text("筛选").count() >= 1
+    assert "r=xiangshan" in pg.url
+    expected = "" if path == "overview" else path  # the Overview is the default page, served at "/"
+    assert urlparse(pg.url).path.rstrip("/") == ("/" + expected if expected else "")
     assert_no_exception(pg)
