@@ -54,6 +54,11 @@ def build_info(con):
     return _df(con, "select key, value from build_info order by key")
 
 
+def document_count(con):
+    """How many documents the warehouse holds (fails on a file that is not a warehouse)."""
+    return con.execute("select count(*) from documents").fetchone()[0]
+
+
 def years(con):
     return [r[0] for r in con.execute("select distinct year from documents order by year").fetchall()]
 

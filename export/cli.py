@@ -45,7 +45,7 @@ def open_warehouse(path):
         raise UsageError(f"no warehouse at {path}: run `python -m etl build` first, or pass --warehouse")
     try:
         con = queries.connect(path)
-        con.execute("select count(*) from documents").fetchone()
+        queries.document_count(con)
     except duckdb.Error as exc:
         raise UsageError(f"{path} is not a readable Jiedao Lens warehouse ({exc.__class__.__name__}: {exc})") from exc
     return con
