@@ -135,3 +135,17 @@ def test_the_sql_check_sees_multi_line_statements():
             and (isinstance(n, ast.JoinedStr) or isinstance(n.value, str))]
         assert any(SQL.search(s) for s in tree_strings), source
     assert not SQL.search("Select a region, then compare it with the rest")
+
+
+def test_regions_follow_the_configured_sort_order(con, tmp_path, monkeypatch):
+    """sort_order in the regions file orders lists and charts; regions the order does not name follow by id."""
+    from app.labels import Labels, region_display_order
+    assert list(queries.regions(con, order=["xiangshan", "dalian"]).region_id) == ["xiangshan", "dalian", "binhai", "qingdao"]
+    assert list(queries.coverage(con, order=["dalian"]).region_id.drop_duplicates())[0] == "dalian"
+    assert list(queries.regions(con).region_id) == sorted(queries.regions(con).region_id)
+    config = tmp_path / "regions.yaml"
+    config.write_text("regions:\n  - {region_id: qingdao, sort_order: 2}\n  - {region_id: dalian, sort_order: 1}\n"
+                      "  - {region_id: binhai}\ndoc_types: []\n", encoding="utf-8")
+    monkeypatch.setenv("JIEDAO_REGIONS", str(config))
+    assert region_display_order() == ["dalian", "qingdao", "binhai"]
+    assert Labels(con, "zh").region_order == ["dalian", "qingdao", "binhai", "xiangshan"]
