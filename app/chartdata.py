@@ -49,7 +49,7 @@ def subtitle(labels, filters, lang, regions=None, years=None, con=None):
 
 
 def source_line(con, labels, lang, **doc_args):
-    """The documents behind a chart, e.g. `滨海·大港 2013 工作要点《…》`."""
+    """The documents behind a chart, e.g. `<region> 2013 工作要点《…》`."""
     docs = queries.documents(con, **doc_args)
     if docs.empty:
         return ""

@@ -1,6 +1,6 @@
 """Scripted decks: the dashboard's deck built from the command line, so a weekly deck can be scheduled.
 
-    python -m export deck --out deck.pptx --regions binhai,qingdao --years 2013,2014 \
+    python -m export deck --out deck.pptx --regions REGION_A,REGION_B --years 2013,2014 \
         --charts theme_share_bar,theme_radar --lang zh
 
 Specs come from `app.chartdata.CHARTS`, the builders the dashboard draws, so a
