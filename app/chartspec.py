@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 KINDS = ("bar", "stacked_bar", "line", "radar", "pie", "heatmap")
+ORIENTATIONS = ("vertical", "horizontal")
+# group: bars side by side; stack: one bar of parts; relative: one series per category, some negative (diverging).
+BAR_MODES = ("group", "stack", "relative")
 
 
 @dataclass
@@ -21,7 +24,13 @@ class Series:
 @dataclass
 class ChartSpec:
     """kind: one of KINDS. For a heatmap, each series is a row and
-    `categories` are the columns; `column_colors` colour the columns."""
+    `categories` are the columns; `column_colors` colour the columns.
+
+    The renderers read everything they draw from here (orientation and bar
+    mode included), never the chart's key: a new chart needs no renderer change.
+    `meta` holds the ids behind the display labels (e.g. category label ->
+    (region, year)), so a click on a bar can be traced back to the data.
+    """
     kind: str
     title: str
     categories: list
@@ -34,10 +43,18 @@ class ChartSpec:
     notes: str = ""                   # how the figures were computed: the speaker notes
     key: str = ""                     # stable id, e.g. 'theme_share_bar'
     column_colors: list = field(default_factory=list)
+    orientation: str = "vertical"     # bars: 'horizontal' when labels are long (terms, indicators) or many
+    bar_mode: str = ""                # one of BAR_MODES; '' = 'stack' for stacked_bar, else 'group'
+    meta: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"unknown chart kind {self.kind!r}")
+        if self.orientation not in ORIENTATIONS:
+            raise ValueError(f"unknown orientation {self.orientation!r}")
+        self.bar_mode = self.bar_mode or ("stack" if self.kind == "stacked_bar" else "group")
+        if self.bar_mode not in BAR_MODES:
+            raise ValueError(f"unknown bar mode {self.bar_mode!r}")
         for s in self.series:
             if len(s.values) != len(self.categories):
                 raise ValueError(f"series {s.name!r} has {len(s.values)} values for {len(self.categories)} categories")
@@ -47,6 +64,10 @@ class ChartSpec:
         frame = pd.DataFrame({s.name: s.values for s in self.series}, index=list(self.categories))
         frame.index.name = self.x_title or "category"
         return frame.reset_index()
+
+    @property
+    def horizontal(self):
+        return self.orientation == "horizontal"
 
     @property
     def is_empty(self):

@@ -25,6 +25,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
+from app import palette
 from app.chartspec import ChartSpec
 from app.i18n import t
 
@@ -35,10 +36,7 @@ MARGIN = Inches(0.5)
 INK = RGBColor(0x22, 0x22, 0x22)
 GREY = RGBColor(0x66, 0x66, 0x66)
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-PALETTE = ["#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22", "#FF7F0E"]
 NUMBER_FORMATS = {"percent": "0.0%", "count": "#,##0", "number": "#,##0.##"}
-# Bars read better sideways when labels are long or many (same charts as on screen).
-HORIZONTAL = {"keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar", "region_emphasis"}
 def _tx(key, lang, **kwargs):
     return t("slide." + key, lang, **kwargs)
 
@@ -99,14 +97,8 @@ def _notes(slide, text):
     _write(slide.notes_slide.notes_text_frame, text.split("\n"), 12)
 
 
-def _rgb(hex_color, fallback="#1F77B4"):
-    return RGBColor.from_string((hex_color or fallback).lstrip("#").upper()[:6])
-
-
-def _mix_white(hex_color, amount):
-    """Blend a colour towards white; amount 1 = white."""
-    rgb = _rgb(hex_color)
-    return RGBColor(*(round(c + (255 - c) * amount) for c in rgb))
+def _rgb(hex_color):
+    return RGBColor(*palette.rgb(hex_color))
 
 
 # ------------------------------------------------------------------ filters
@@ -135,7 +127,7 @@ def describe_filters(filters, labels, lang="zh"):
 
 def chart_type(spec: ChartSpec):
     """The XL_CHART_TYPE a spec becomes (None for a heatmap, which becomes a table)."""
-    horizontal = spec.key in HORIZONTAL
+    horizontal = spec.horizontal
     if spec.kind == "bar":
         return XL_CHART_TYPE.BAR_CLUSTERED if horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
     if spec.kind == "stacked_bar":
@@ -176,13 +168,13 @@ def _colour_series(chart, spec):
     ctype = chart.chart_type
     plot = chart.plots[0]
     if ctype == XL_CHART_TYPE.PIE:
-        colors = spec.column_colors or [PALETTE[i % len(PALETTE)] for i in range(len(spec.categories))]
+        colors = spec.column_colors or [palette.series_color(i) for i in range(len(spec.categories))]
         for point, color in zip(plot.series[0].points, colors):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(color)
         return
     for i, (ser, s) in enumerate(zip(plot.series, spec.series)):
-        color = _rgb(s.color or PALETTE[i % len(PALETTE)])
+        color = _rgb(s.color or palette.series_color(i))
         if ctype in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.RADAR_MARKERS):
             ser.format.line.color.rgb = color
             ser.format.line.width = Pt(2.25)
@@ -304,7 +296,7 @@ def add_heatmap_table(slide, spec, left, top, width, height):
     header.fill.solid()
     header.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     for j, cat in enumerate(spec.categories, start=1):
-        color = spec.column_colors[j - 1] if j - 1 < len(spec.column_colors) else "#1F4E79"
+        color = spec.column_colors[j - 1] if j - 1 < len(spec.column_colors) else palette.HEAT_DEFAULT
         cell = table.cell(0, j)
         cell.fill.solid()
         cell.fill.fore_color.rgb = _rgb(color)
@@ -318,9 +310,9 @@ def add_heatmap_table(slide, spec, left, top, width, height):
             cell = table.cell(i, j)
             v = _clean(v)
             level = 0.0 if v is None else max(0.0, min(1.0, v / vmax))
-            color = spec.column_colors[j - 1] if j - 1 < len(spec.column_colors) else "#1F4E79"
+            color = spec.column_colors[j - 1] if j - 1 < len(spec.column_colors) else palette.HEAT_DEFAULT
             cell.fill.solid()
-            cell.fill.fore_color.rgb = _mix_white(color, 1.0 - 0.85 * level)
+            cell.fill.fore_color.rgb = _rgb(palette.mix_white(color, 1.0 - 0.85 * level))
             _cell_text(cell, _heat_text(v, spec.value_format), size,
                        color=RGBColor(0xFF, 0xFF, 0xFF) if level > 0.6 else INK)
     return frame

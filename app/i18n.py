@@ -1,10 +1,14 @@
-"""Interface strings, Chinese first. `t(key, lang)` falls back to Chinese, then the key.
+"""Interface strings, Chinese first. `t(key, lang)`; a missing key is an error under
+JIEDAO_STRICT_I18N=1 (the test suite sets it), else shown as the key itself.
 
 Theme, region and document-type names come from the warehouse (name_zh/name_en),
 not from here, so a new region needs no code change.
 """
 
+from etl import settings
+
 LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
 
 STRINGS = {
     # app and navigation
@@ -347,6 +351,8 @@ def t(key, lang="zh", **kwargs):
     """The string for key in lang, formatted with kwargs."""
     pair = STRINGS.get(key)
     if pair is None:
+        if settings.strict_i18n():
+            raise KeyError(f"no interface string {key!r} in app/i18n.py")
         return key
     text = pair[1] if lang == "en" else pair[0]
     return text.format(**kwargs) if kwargs else text

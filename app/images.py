@@ -16,6 +16,10 @@ import pandas as pd
 from app.chartspec import ChartSpec
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Seconds one image may take: kaleido's 90 is short when the browser starts on a busy machine.
+RENDER_TIMEOUT = 240
+# Starting the browser is what fails under load (it closes or misses its start-up window): try again this often.
+RENDER_ATTEMPTS = 3
 WIDTH = 1280               # the slide's width at 96 dpi
 PNG_SCALE = 2              # crisp on projectors
 # kaleido starts a browser per call; serialising calls keeps one at a time on the server.
@@ -54,8 +58,27 @@ def _render(spec: ChartSpec, fmt, width, height, scale):
     # Without an explicit height the figure's own (grown for long category lists) is kept.
     height = height or fig.layout.height or round(width * 9 / 16)
     fig.update_layout(title_x=0.01)
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     with _LOCK:
-        return fig.to_image(format=fmt, width=width, height=height, scale=scale)
+        return _calc_when_ready(fig.to_dict(), opts)
+
+
+def _calc_when_ready(fig_dict, opts):
+    """kaleido's render, once its browser answers: a browser that fails to start is started again."""
+    import kaleido
+    import plotly.io as pio
+    from kaleido import errors
+
+    # The same page settings plotly's own to_image passes, plus our timeout.
+    kopts = {"timeout": RENDER_TIMEOUT, **{k: getattr(pio.defaults, k) for k in ("plotlyjs", "mathjax", "headers")
+                                           if getattr(pio.defaults, k, None)}}
+    retry = (errors.BrowserFailedError, errors.BrowserClosedError, TimeoutError)
+    for attempt in range(1, RENDER_ATTEMPTS + 1):
+        try:
+            return kaleido.calc_fig_sync(fig_dict, opts=opts, topojson=pio.defaults.topojson, kopts=kopts)
+        except retry:
+            if attempt == RENDER_ATTEMPTS:
+                raise
 
 
 def to_png(spec: ChartSpec, width=WIDTH, height=None, scale=PNG_SCALE) -> bytes:

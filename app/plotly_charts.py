@@ -8,8 +8,6 @@ import plotly.graph_objects as go
 from app.chartspec import ChartSpec
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Long category labels (terms, indicators) read better on a horizontal axis.
-HORIZONTAL = {"keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar", "region_emphasis"}
 
 
 def _fmt(spec):
@@ -43,7 +41,7 @@ def figure(spec: ChartSpec) -> go.Figure:
     """Render any ChartSpec kind as a Plotly figure."""
     axis_fmt, hover_fmt = _fmt(spec)
     fig = go.Figure()
-    horizontal = spec.key in HORIZONTAL
+    horizontal = spec.horizontal
     cats = list(spec.categories)
     if spec.kind in ("bar", "stacked_bar"):
         for s in spec.series:
@@ -52,9 +50,7 @@ def figure(spec: ChartSpec) -> go.Figure:
                 fig.add_bar(y=cats, x=s.values, name=s.name, orientation="h", marker_color=s.color, hovertemplate=hover)
             else:
                 fig.add_bar(x=cats, y=s.values, name=s.name, marker_color=s.color, hovertemplate=hover)
-        fig.update_layout(barmode="stack" if spec.kind == "stacked_bar" else "group")
-        if spec.key in ("keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar"):
-            fig.update_layout(barmode="relative" if spec.key != "target_achievement_bar" else "group")
+        fig.update_layout(barmode=spec.bar_mode)
         value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
         value_axis(tickformat=axis_fmt, title_text=spec.y_title)
         # Category labels name themselves; an axis title would collide with rotated labels.

@@ -33,8 +33,13 @@ def connect(path):
     return duckdb.connect(str(path), read_only=True)
 
 
-def regions(con):
-    return _df(con, "select * from regions order by region_id = 'dalian', region_id")
+# Position of a region in the configured display order (config/regions.yaml sort_order); unlisted last, by id.
+_REGION_ORDER = "coalesce(list_position($order::varchar[], region_id), 2147483647), region_id"
+
+
+def regions(con, order=()):
+    """Every region, in `order` (region ids from the configuration), the others after them by id."""
+    return _df(con, f"select * from regions order by {_REGION_ORDER}", {"order": list(order)})
 
 
 def doc_types(con):
@@ -47,6 +52,11 @@ def themes(con):
 
 def build_info(con):
     return _df(con, "select key, value from build_info order by key")
+
+
+def document_count(con):
+    """How many documents the warehouse holds (fails on a file that is not a warehouse)."""
+    return con.execute("select count(*) from documents").fetchone()[0]
 
 
 def years(con):
@@ -66,9 +76,9 @@ def documents(con, regions=(), years=(), doc_types=()):
         order by d.region_id, d.year, d.doc_id""", _doc_params(regions, years, doc_types))
 
 
-def coverage(con):
-    """Every region (including those without documents) with its documents, if any."""
-    return _df(con, """
+def coverage(con, order=()):
+    """Every region (including those without documents) with its documents, if any, regions in `order`."""
+    return _df(con, f"""
         select r.region_id, r.name_zh as region_zh, r.name_en as region_en,
                d.doc_id, d.year, d.doc_type, t.name_zh as doc_type_zh, t.name_en as doc_type_en,
                d.title, d.n_chars, d.n_sentences,
@@ -76,7 +86,7 @@ def coverage(con):
         from regions r
         left join documents d using (region_id)
         left join doc_types t using (doc_type)
-        order by r.region_id = 'dalian', r.region_id, d.year""")
+        order by {_REGION_ORDER.replace("region_id", "r.region_id")}, d.year""", {"order": list(order)})
 
 
 def theme_counts(con, regions=(), years=(), doc_types=()):

@@ -1,21 +1,20 @@
 """Shared Streamlit plumbing: the cached warehouse, filters in the sidebar and the URL, chart display.
 
-Pages call `filters()`, `lang()`, `query(...)` and `show_chart(...)`; they hold no SQL.
+Views call `filters()`, `lang()`, `query(...)` and `show_chart(...)`; they hold no
+SQL and no HTML (app/render.py writes it). Dependencies run one way: ui uses
+export_ui, chartdata and render; none of them imports ui.
 """
-import html
-import os
 import threading
-from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
 
-from app import chartdata, queries
-from app.chartdata import Filters
-from app.i18n import t
+from app import chartdata, deck, export_ui, queries, render
+from app.filters import Filters
+from app.i18n import DEFAULT_LANG, LANGS, t
+from app.labels import Labels, region_display_order
 from app.plotly_charts import figure
-
-ROOT = Path(__file__).resolve().parent.parent
+from etl import settings
 
 # URL parameter -> (session key, is a list, cast)
 COMMON = {
@@ -27,16 +26,16 @@ COMMON = {
     "m": ("f_measure", False, str),
     "v": ("f_mode", False, str),
 }
-DEFAULTS = {"f_lang": "zh", "f_regions": [], "f_years": [], "f_themes": [], "f_doc_types": [],
+DEFAULTS = {"f_lang": DEFAULT_LANG, "f_regions": [], "f_years": [], "f_themes": [], "f_doc_types": [],
             "f_measure": "sentences", "f_mode": "share"}
-CHOICES = {"f_lang": ("zh", "en"), "f_measure": ("sentences", "chars"), "f_mode": ("share", "count")}
+CHOICES = {"f_lang": LANGS, "f_measure": ("sentences", "chars"), "f_mode": ("share", "count")}
 
 
 # ------------------------------------------------------------------ warehouse
 
 def warehouse_path():
-    """Read at call time so tests and staff can point at another file."""
-    return Path(os.environ.get("JIEDAO_WAREHOUSE", ROOT / "warehouse.duckdb"))
+    """Read at call time (etl/settings.py) so tests and staff can point at another file."""
+    return Path(settings.warehouse())
 
 
 _LIVE = {}
@@ -115,6 +114,7 @@ def chartdata_call(fn_name, flt, with_lang=False):
 # ------------------------------------------------------------------ language and filters
 
 def lang():
+    """The interface language: the one place that reads it."""
     return st.session_state.get("f_lang", DEFAULTS["f_lang"])
 
 
@@ -158,7 +158,7 @@ def _reset():
 
 def sidebar_filters():
     """The shared filters; options come from the warehouse, invalid URL values are dropped."""
-    regions = query("regions")
+    regions = query("regions", order=region_order())
     doc_types = query("doc_types")
     themes = query("themes")
     years = query("years")
@@ -173,7 +173,7 @@ def sidebar_filters():
     theme_name = dict(zip(themes["theme"], themes["name_en" if en else "name_zh"]))
     type_name = dict(zip(doc_types["doc_type"], doc_types["name_en" if en else "name_zh"]))
     sb = st.sidebar
-    sb.radio(t("language", lg), ("zh", "en"), key="f_lang", horizontal=True,
+    sb.radio(t("language", lg), LANGS, key="f_lang", horizontal=True,
              format_func=lambda x: {"zh": "中文", "en": "English"}[x])
     lg = lang()
     sb.subheader(t("filters", lg))
@@ -299,8 +299,7 @@ def show_chart(spec, key, selectable=False):
                             config={"displaylogo": False, "responsive": True}, **kwargs)
     if spec.notes:
         st.caption(spec.notes)
-    from app import export_ui
-    export_ui.chart_actions(spec, key)
+    export_ui.chart_actions(spec, key, lang())
     return event if selectable else None
 
 
@@ -315,20 +314,15 @@ def selected_points(event):
             return []
 
 
-def esc(text):
-    return html.escape("" if text is None else str(text))
-
-
-def theme_chip(name, color):
-    """A small coloured label for a theme (escaped)."""
-    return (f'<span style="display:inline-block;padding:1px 8px;margin:1px 3px 1px 0;border-radius:10px;'
-            f'background:{esc(color)};color:white;font-size:0.85em">{esc(name)}</span>')
-
-
 def page_header(title_key, intro_key=None):
     st.title(tr(title_key))
     if intro_key:
         st.caption(tr(intro_key))
+
+
+def region_order():
+    """Configured region ids in display order (config/regions.yaml sort_order), as a hashable tuple."""
+    return tuple(region_display_order())
 
 
 def labels():
@@ -339,33 +333,17 @@ def labels():
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _cached_labels(path, mtime, lang_):
-    return chartdata.Labels(_open(path, mtime).cursor(), lang_)
+    return Labels(_open(path, mtime).cursor(), lang_)
 
 
-def highlight(text, simplified, terms, style="background:#FFF3B0;padding:0 1px"):
-    """Escaped text with every occurrence of `terms` marked.
+def filter_lines():
+    """The filters in force in words (the deck's title slide)."""
+    return deck.describe_filters(filters(), labels(), lang())
 
-    Terms are found in the Simplified copy, which has the same length as the
-    original, so the same spans are marked in the original script.
-    """
-    text = text or ""
-    simplified = simplified if simplified and len(simplified) == len(text) else text
-    marks = [False] * len(text)
-    for term in {x for x in terms if x}:
-        start = simplified.find(term)
-        while start >= 0:
-            for i in range(start, start + len(term)):
-                marks[i] = True
-            start = simplified.find(term, start + 1)
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and marks[j] == marks[i]:
-            j += 1
-        chunk = html.escape(text[i:j])
-        out.append(f'<mark style="{style}">{chunk}</mark>' if marks[i] else chunk)
-        i = j
-    return "".join(out)
+
+def stylesheet():
+    """The dashboard's stylesheet with the themes' colours; dashboard.py puts it on every page."""
+    st.markdown(render.stylesheet(labels().theme_color), unsafe_allow_html=True)
 
 
 def sentence_list(frame, lab, terms_col="evidence", limit=200):
@@ -374,37 +352,7 @@ def sentence_list(frame, lab, terms_col="evidence", limit=200):
     for r in frame.head(limit).itertuples():
         terms = [x for x in str(getattr(r, terms_col, "") or "").split("、") if x]
         doc = f"{lab.region_name.get(r.region_id, r.region_id)} {r.year} 《{r.title}》 #{r.sent_no}"
-        meta = " · ".join(x for x in (doc, r.section or "", "、".join(terms)) if x)
-        rows.append(f'<li style="margin-bottom:8px">{highlight(r.text, r.text_simplified, terms)}'
-                    f'<br><span style="color:#777;font-size:0.85em">{esc(meta)}</span></li>')
-    st.markdown(f'<ol style="padding-left:1.4em">{"".join(rows)}</ol>', unsafe_allow_html=True)
+        rows.append((r.text, r.text_simplified, terms, " · ".join(x for x in (doc, r.section or "", "、".join(terms)) if x)))
+    st.markdown(render.sentence_list(rows), unsafe_allow_html=True)
     if len(frame) > limit:
         st.caption(f"… {len(frame) - limit}")
-
-
-SHELL_ACTIVE = "_shell_active"
-
-
-@contextmanager
-def shell_run():
-    """Mark the page run by dashboard.py's navigation as running inside the shell."""
-    st.session_state[SHELL_ACTIVE] = True
-    try:
-        yield
-    finally:
-        st.session_state[SHELL_ACTIVE] = False
-
-
-def require_shell():
-    """Make a page that was opened by its address run inside dashboard.py.
-
-    While no session has called st.navigation yet, Streamlit treats pages/ as
-    a v1 multipage folder and runs a page file alone (no sidebar, no filters).
-    Switching that mode off and rerunning lets dashboard.py pick the page.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-    if st.session_state.get(SHELL_ACTIVE):
-        return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()

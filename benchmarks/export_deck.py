@@ -25,7 +25,7 @@ def main():
 
     t0 = time.perf_counter()
     from app import deck
-    from app.chartdata import Labels
+    from app.labels import Labels
     from export import cli
     imports = time.perf_counter() - t0
 

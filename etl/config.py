@@ -1,15 +1,17 @@
 """Project paths and the editable configuration files (regions, doc types)."""
-import os
 from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-# Environment overrides let tests and staff point the tools at other copies.
-SEEDS_DIR = Path(os.environ.get("JIEDAO_SEEDS", ROOT / "seeds"))
-MANIFEST = SEEDS_DIR / "manifest.csv"
-WAREHOUSE = Path(os.environ.get("JIEDAO_WAREHOUSE", ROOT / "warehouse.duckdb"))
-REGIONS_FILE = Path(os.environ.get("JIEDAO_REGIONS", ROOT / "config" / "regions.yaml"))
+from etl import settings
+
+# Defaults at import time for the ETL's signatures; etl/settings.py reads the
+# environment (and the app and export read it there at call time).
+ROOT = settings.ROOT
+SEEDS_DIR = settings.seeds_dir()
+MANIFEST = settings.manifest()
+WAREHOUSE = settings.warehouse()
+REGIONS_FILE = settings.regions_file()
 THEMES_FILE = Path(__file__).resolve().parent / "themes.yaml"
 DICT_DIR = Path(__file__).resolve().parent / "dict"
 
@@ -31,6 +33,13 @@ def load_yaml(path):
 def load_regions(path=REGIONS_FILE):
     """Regions as a list of dicts (region_id, names, admin levels)."""
     return load_yaml(path)["regions"]
+
+
+def region_order(path=None):
+    """Region ids in display order: `sort_order` ascending, then regions without one, by id."""
+    regions = load_regions(path or settings.regions_file())
+    return [r["region_id"] for r in sorted(
+        regions, key=lambda r: (r.get("sort_order") is None, r.get("sort_order") or 0, r["region_id"]))]
 
 
 def load_doc_types(path=REGIONS_FILE):

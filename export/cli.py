@@ -1,6 +1,6 @@
 """Scripted decks: the dashboard's deck built from the command line, so a weekly deck can be scheduled.
 
-    python -m export deck --out deck.pptx --regions binhai,qingdao --years 2013,2014 \
+    python -m export deck --out deck.pptx --regions REGION_A,REGION_B --years 2013,2014 \
         --charts theme_share_bar,theme_radar --lang zh
 
 Specs come from `app.chartdata.CHARTS`, the builders the dashboard draws, so a
@@ -8,13 +8,11 @@ scripted deck holds the same numbers as the screen for the same filters.
 """
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 
 DEFAULT_CHARTS = ("region_emphasis", "theme_share_bar", "theme_heatmap", "theme_radar", "theme_trend", "keyness_bar")
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class UsageError(Exception):
@@ -33,7 +31,8 @@ def _split(values):
 
 
 def default_warehouse():
-    return Path(os.environ.get("JIEDAO_WAREHOUSE", ROOT / "warehouse.duckdb"))
+    from etl import settings
+    return settings.warehouse()
 
 
 def open_warehouse(path):
@@ -46,7 +45,7 @@ def open_warehouse(path):
         raise UsageError(f"no warehouse at {path}: run `python -m etl build` first, or pass --warehouse")
     try:
         con = queries.connect(path)
-        con.execute("select count(*) from documents").fetchone()
+        queries.document_count(con)
     except duckdb.Error as exc:
         raise UsageError(f"{path} is not a readable Jiedao Lens warehouse ({exc.__class__.__name__}: {exc})") from exc
     return con
@@ -60,9 +59,9 @@ def _check(kind, chosen, known):
 
 def make_filters(con, regions=(), years=(), themes=(), doc_types=(), measure="sentences", mode="share",
                  focus=None, compare_with=None):
-    """A chartdata.Filters after checking every value against the warehouse."""
+    """A Filters (app/filters.py) after checking every value against the warehouse."""
     from app import queries
-    from app.chartdata import Filters
+    from app.filters import Filters
     known_regions = list(queries.regions(con)["region_id"])
     _check("region", regions, known_regions)
     _check("focus region", [focus] if focus else [], known_regions)
@@ -92,7 +91,7 @@ def build_specs(con, filters, chart_keys, lang="zh"):
 def build_deck_file(out, warehouse=None, charts=DEFAULT_CHARTS, lang="zh", title=None, date=None, **filter_args):
     """Write the deck to `out`; returns (number of chart slides, skipped chart keys)."""
     from app import deck
-    from app.chartdata import Labels
+    from app.labels import Labels
     con = open_warehouse(warehouse or default_warehouse())
     try:
         filters = make_filters(con, **filter_args)

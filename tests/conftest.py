@@ -1,8 +1,13 @@
 """Shared fixtures: a real warehouse built once per session from the real seeds."""
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# A missing interface string fails the test that shows it (app/i18n.py), in this process
+# and in the dashboard servers the browser tests start.
+os.environ["JIEDAO_STRICT_I18N"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -3,8 +3,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from app import chartdata, queries
-from app.chartdata import CHARTS, Filters
+from app import analysis, chartdata, queries
+from app.chartdata import CHARTS
+from app.filters import Filters
 from app.plotly_charts import figure
 
 
@@ -102,8 +103,8 @@ def test_keyness_log_odds_with_prior(con):
     tc = queries.term_counts(con)
     y = tc.groupby(["region_id", "term"])["count"].sum().unstack(0, fill_value=0)
     ya, yb = y["xiangshan"], y.drop(columns=["xiangshan"]).sum(axis=1)
-    alpha = chartdata.KEYNESS_ALPHA0 * (ya + yb) / (ya + yb).sum()
-    a0 = chartdata.KEYNESS_ALPHA0
+    alpha = analysis.KEYNESS_ALPHA0 * (ya + yb) / (ya + yb).sum()
+    a0 = analysis.KEYNESS_ALPHA0
     import math
     t = "丹西"
     d = (math.log((ya[t] + alpha[t]) / (ya.sum() + a0 - ya[t] - alpha[t]))
@@ -134,12 +135,12 @@ def test_target_achievement_pairs_match_similar_indicators():
         {"fact_id": 4, "region_id": "a", "year": 2023, "unit": "个", "theme": "urban", "indicator": "道路",
          "kind": "achievement", "value": 5.0, "surface": "5个", "sentence": "s4"},
     ])
-    pairs = chartdata.target_achievement_pairs(facts)
+    pairs = analysis.target_achievement_pairs(facts)
     assert list(zip(pairs.target_fact, pairs.achievement_fact)) == [(1, 2)]
 
 
 def test_kwic_rows_use_original_script(con):
-    rows = chartdata.kwic_rows(queries.kwic(con, "经济", regions=["binhai"], years=[2016]), "经济")
+    rows = analysis.kwic_rows(queries.kwic(con, "经济", regions=["binhai"], years=[2016]), "经济")
     assert not rows.empty
     assert set(rows.match) == {"經濟"}  # found through the Simplified copy, shown as written
 
@@ -151,3 +152,55 @@ def test_figure_renders_every_kind():
                          value_format="percent", source="来源：测试", key=f"test_{kind}")
         fig = figure(spec)
         assert fig.data, kind
+
+
+def test_keyness_on_a_constructed_corpus():
+    """A term only region A uses is its most distinctive; one only B uses is the least; shared ones sit between."""
+    rows = [("a", "网格", 30), ("a", "发展", 50), ("b", "发展", 50), ("b", "港口", 30), ("c", "发展", 40)]
+    counts = pd.DataFrame(rows, columns=["region_id", "term", "count"])
+    k = analysis.keyness(counts, "a")
+    assert list(k.term) == ["网格", "发展", "港口"]
+    assert k.iloc[0].z > 0 > k.iloc[-1].z
+    pair = analysis.keyness(counts, "a", compare_with="b")
+    assert set(pair.term) == {"网格", "发展", "港口"}
+    assert analysis.keyness(counts, "a", compare_with="a").empty
+    assert analysis.keyness(counts, "zz").empty
+
+
+def test_term_changes_on_a_constructed_region():
+    rows = [(2020, "网格", 10), (2020, "发展", 90), (2023, "网格", 50), (2023, "发展", 50)]
+    changes, years = analysis.term_changes(pd.DataFrame(rows, columns=["year", "term", "count"]))
+    assert years == [2020, 2023]
+    by_term = changes.set_index("term")
+    assert by_term.loc["网格", "change"] == pytest.approx(4000.0)   # 10% -> 50% of words, per 10,000
+    assert by_term.loc["发展", "change"] == pytest.approx(-4000.0)
+    assert (by_term.loc["网格", "count_first"], by_term.loc["网格", "count_last"]) == (10, 50)
+    one_year, yrs = analysis.term_changes(pd.DataFrame(rows[:2], columns=["year", "term", "count"]))
+    assert one_year.empty and yrs == [2020]
+
+
+def test_specs_declare_layout_and_renderers_follow_it(con):
+    """Orientation, bar mode and meta live in the spec; an unknown key renders as the spec says."""
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    from app import deck
+    from app.chartspec import ChartSpec, Series
+    for key in ("keyness_bar", "term_change_bar", "facts_bar", "target_achievement_bar", "region_emphasis"):
+        assert CHARTS[key](con, Filters(), "zh").orientation == "horizontal", key
+    for key in ("keyness_bar", "term_change_bar"):
+        spec = CHARTS[key](con, Filters(), "zh")
+        assert spec.bar_mode == "relative" and spec.meta, key
+    spec = ChartSpec("bar", "t", ["甲", "乙"], [Series("一", [1.0, -2.0])], key="never_seen_before",
+                     orientation="horizontal", bar_mode="relative")
+    fig = figure(spec)
+    assert fig.data[0].orientation == "h" and fig.layout.barmode == "relative"
+    assert deck.chart_type(spec) == XL_CHART_TYPE.BAR_CLUSTERED
+    assert deck.chart_type(ChartSpec("bar", "t", ["甲"], [Series("一", [1.0])])) == XL_CHART_TYPE.COLUMN_CLUSTERED
+    with pytest.raises(ValueError):
+        ChartSpec("bar", "t", [], [], orientation="diagonal")
+
+
+def test_one_colour_helper():
+    from app import palette
+    assert palette.mix_white("#000000", 0.5) == "#808080"
+    assert palette.mix_white("#1F77B4", 0) == "#1F77B4" and palette.mix_white("#1F77B4", 1) == "#FFFFFF"

@@ -301,7 +301,7 @@ def themes_page(built_warehouse, monkeypatch):
     monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/themes.py").run()
+    at.switch_page("views/themes.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

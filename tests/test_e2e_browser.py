@@ -21,6 +21,19 @@ PAGES = [  # url path ("" is the default Overview page), a text that must appear
 ]
 
 
+# Milliseconds a page may take to draw: generous, the suite shares a busy machine.
+LOAD_TIMEOUT = 90000
+# Every page's own address and its title (h1): a shared link must open that page in the shell.
+DEEP_LINKS = [("overview", "总览"), ("themes", "主题对比"), ("trends", "年度变化"), ("targets", "目标与成效"),
+              ("keywords", "关键词"), ("documents", "文档"), ("method", "数据与方法"), ("add_documents", "添加文档")]
+
+
+NOT_FOUND_WATCH = """window.__notFound = [];
+new MutationObserver(() => { const text = document.body ? document.body.innerText : '';
+  if (/page not found|does not seem to exist/i.test(text)) window.__notFound.push(location.pathname); })
+  .observe(document, {subtree: true, childList: true, characterData: true});"""
+
+
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory):
     folder = os.environ.get("JIEDAO_SCREENSHOTS")
@@ -37,9 +50,9 @@ def query(url):
 def open_page(pg, base, path, expect, charts):
     pg.goto(f"{base}/{path}")
     wait_for_app(pg)
-    pg.get_by_text(expect, exact=False).first.wait_for(timeout=30000)
+    pg.get_by_text(expect, exact=False).first.wait_for(timeout=LOAD_TIMEOUT)
     if charts:
-        pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
+        pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=LOAD_TIMEOUT)
     assert_no_exception(pg)
 
 
@@ -88,9 +101,15 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     assert (after["g"], after["th"]) != (before.get("g"), before.get("th"))
     assert_no_exception(pg)
 
-    # Clicking a heatmap cell (last row, tenth column: Xiangshan 2023 x Urban) does the same.
-    heat = pg.locator(".js-plotly-plot").nth(1).locator(".nsewdrag").first.bounding_box()
-    pg.mouse.click(heat["x"] + heat["width"] * 9.5 / 12, heat["y"] + heat["height"] * 4.5 / 5)
+    # Clicking a heatmap cell (Xiangshan 2023 x Urban) does the same. The cell is found by its data:
+    # the clickable markers' x (theme) and y (region-year) in the figure, not a position in the grid.
+    heat = pg.locator(".js-plotly-plot").nth(1)
+    index = heat.evaluate(
+        "(gd, [x, y]) => { const t = gd.data.find(d => d.type === 'scatter');"
+        " return t.x.findIndex((v, i) => v === x && t.y[i] === y); }", ["城市建设与管理", "象山·丹西 2023"])
+    assert index >= 0
+    cell = heat.locator(".scatterlayer .trace").first.locator("path.point").nth(index).bounding_box()
+    pg.mouse.click(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
     pg.wait_for_function("() => location.search.includes('g=xiangshan-2023') && location.search.includes('th=urban')",
                          timeout=20000)
     wait_for_app(pg)
@@ -117,4 +136,29 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     pg.wait_for_selector(".js-plotly-plot .main-svg", timeout=30000)
     assert "16.1亿元" in pg.locator(".js-plotly-plot").first.inner_text() or \
         pg.get_by_text("16.1亿元").count() >= 1
+    assert_no_exception(pg)
+
+
+@pytest.mark.parametrize("path,title", DEEP_LINKS)
+def test_deep_link_opens_its_page(streamlit_url, page, path, title):  # noqa: F811
+    """A bookmark or a link in a message: the page itself, inside the shell, with no "Page not found"."""
+    pg = page
+    # Streamlit's pop-up can come and go between two looks: record every time it is on the page.
+    pg.add_init_script(NOT_FOUND_WATCH)
+    # A session has run the app before (as on any server in use): Streamlit then resolves addresses
+    # through st.navigation alone, which is when an address it does not know says "Page not found".
+    pg.goto(streamlit_url)
+    wait_for_app(pg)
+    pg.goto(f"{streamlit_url}/{path}?r=xiangshan")
+    wait_for_app(pg)
+    pg.locator("h1").filter(has_text=title).first.wait_for(timeout=LOAD_TIMEOUT)
+    pg.wait_for_timeout(1000)
+    assert pg.evaluate("window.__notFound") == [], "Streamlit said the page does not exist"
+    assert pg.get_by_text("Page not found").count() == 0
+    assert pg.locator("h1").first.inner_text().strip() == title
+    # Inside the shell: the sidebar filters are there and the link's filter is applied.
+    assert pg.locator('[data-testid="stSidebar"]').get_by_text("筛选").count() >= 1
+    assert "r=xiangshan" in pg.url
+    expected = "" if path == "overview" else path  # the Overview is the default page, served at "/"
+    assert urlparse(pg.url).path.rstrip("/") == ("/" + expected if expected else "")
     assert_no_exception(pg)

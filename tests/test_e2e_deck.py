@@ -22,6 +22,21 @@ def click(pg, key):
     wait_for_app(pg)
 
 
+def download_deck(pg, attempts=2):
+    """Click the deck export and wait for its file; a click that lands while a rerun replaces the
+    button is lost without a download, so it is made once more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for attempt in range(1, attempts + 1):
+        wait_for_app(pg)
+        try:
+            with pg.expect_download(timeout=60000) as info:
+                pg.locator(".st-key-deck_export button").first.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
+
+
 def test_add_two_charts_reorder_and_download_the_deck(streamlit_url, page, built_warehouse, tmp_path):  # noqa: F811
     pg = page
     pg.goto(f"{streamlit_url}/themes")
@@ -44,9 +59,7 @@ def test_add_two_charts_reorder_and_download_the_deck(streamlit_url, page, built
     assert sidebar_titles(pg) == ["主题结构雷达图 · 占比（按句数）", "各地区各年份的主题占比（按句数）"]
     assert_no_exception(pg)
 
-    with pg.expect_download(timeout=60000) as info:
-        pg.locator(".st-key-deck_export button").first.click()
-    download = info.value
+    download = download_deck(pg)
     assert download.suggested_filename.endswith(".pptx")
     path = tmp_path / download.suggested_filename
     download.save_as(path)

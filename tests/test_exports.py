@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from app import images
-from app.chartdata import CHARTS, Filters
+from app.chartdata import CHARTS
+from app.filters import Filters
 
 needs_chromium = pytest.mark.skipif(images.chromium_path() is None, reason="no Chromium on this machine")
 

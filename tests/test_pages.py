@@ -25,7 +25,7 @@ def run(page="overview", **params):
         at.query_params[k] = v
     at.run()
     if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -223,9 +223,49 @@ def test_missing_warehouse_is_explained(tmp_path, monkeypatch):
 
 
 def test_document_text_is_escaped():
-    from app import ui
-    out = ui.highlight("<script>alert(1)</script> 网格化", "<script>alert(1)</script> 网格化", ["网格"])
+    from app import render
+    out = render.highlight("<script>alert(1)</script> 网格化", "<script>alert(1)</script> 网格化", ["网格"])
     assert "<script>" not in out and "&lt;script&gt;" in out
-    assert '<mark style="background:#FFF3B0;padding:0 1px">网格</mark>化' in out
+    assert '<mark class="jl-term">网格</mark>化' in out
     # Terms found in the Simplified copy mark the same span of the Traditional original.
-    assert ">網格</mark>" in ui.highlight("網格化管理", "网格化管理", ["网格"])
+    assert ">網格</mark>" in render.highlight("網格化管理", "网格化管理", ["网格"])
+
+
+def test_one_highlighter_marks_terms_and_facts():
+    """A fact span wins over a term on the same characters; its tooltip is escaped too."""
+    from app import render
+    out = render.highlight("完成投资3亿元，网格全覆盖", terms=["网格", "投资"], spans=[(4, 7, 'a"<b>')])
+    assert out == ('完成<mark class="jl-term">投资</mark><mark class="jl-fact" title="a&quot;&lt;b&gt;">3亿元</mark>'
+                   '，<mark class="jl-term">网格</mark>全覆盖')
+
+
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+def test_every_html_builder_escapes_what_it_is_given():
+    from app import render
+    outputs = [
+        render.theme_chip(HOSTILE, "party"),
+        render.sentence_list([(HOSTILE, None, ["img"], HOSTILE)]),
+        render.metadata_strip([(HOSTILE, HOSTILE)]),
+        render.outline([(HOSTILE, "一 > 二", "party")]),
+        render.legend([("party", HOSTILE)], HOSTILE),
+        render.sentence(HOSTILE, theme="party", tooltip=HOSTILE, spans=[(0, 4, HOSTILE)]),
+        render.reader([(True, "", render.sentence(HOSTILE)), (False, "", render.sentence(HOSTILE))]),
+        render.emphasis_card(HOSTILE, HOSTILE, [("party", HOSTILE, 0.5)]),
+        render.kwic_table([HOSTILE] * 5, [[HOSTILE] * 5]),
+        render.dictionary_table([HOSTILE] * 2, [("party", HOSTILE, HOSTILE, HOSTILE, HOSTILE)]),
+    ]
+    for out in outputs:
+        assert "<img" not in out and "&lt;img" in out, out
+
+
+def test_html_carries_classes_not_inline_styles():
+    """Styles live in app/style.css: no style attribute in the views, the shell or the HTML builders."""
+    import re
+    files = [ROOT / "dashboard.py", ROOT / "app" / "render.py", ROOT / "app" / "ui.py", *sorted((ROOT / "views").glob("*.py"))]
+    offenders = [f.name for f in files if re.search(r"""\bstyle\s*=\s*['"\\]""", f.read_text(encoding="utf-8"))]
+    assert offenders == []
+    from app import render
+    css = render.stylesheet({"party": "#C0392B", "bad": "red;}</style><script>"})
+    assert ".jl-t-party { --jl-theme: #C0392B;" in css and "<script>" not in css

@@ -1,11 +1,10 @@
 """关键词 Keywords: distinctive terms of one region (log-odds with informative prior) and keyword in context."""
 import streamlit as st
 
-from app import ui
-from app.chartdata import KEYNESS_ALPHA0, kwic_rows
-from app.ui import esc, tr
+from app import render, ui
+from app.analysis import KEYNESS_ALPHA0, kwic_rows
+from app.ui import tr
 
-ui.require_shell()
 ui.page_header("page_keywords", "keywords_intro")
 flt = ui.filters()
 lab = ui.labels()
@@ -55,15 +54,7 @@ if term:
         st.info(tr("kwic_none", term=term))
     else:
         st.markdown(f"**{tr('kwic_found', term=term, n=len(rows), s=sentences.shape[0])}**")
-        body = "".join(
-            f"<tr><td style='white-space:nowrap;color:#555'>{esc(lab.region_name.get(r.region_id, r.region_id))} {r.year}</td>"
-            f"<td style='text-align:right;color:#333'>{esc(r.left)}</td>"
-            f"<td style='white-space:nowrap;font-weight:700;color:#B03A2E'>{esc(r.match)}</td>"
-            f"<td style='color:#333'>{esc(r.right)}</td>"
-            f"<td style='color:#888;font-size:0.8em'>《{esc(r.title)}》 #{r.sent_no}</td></tr>"
-            for r in rows.itertuples())
-        st.markdown(
-            f"<table style='width:100%;border-collapse:collapse;font-size:0.92em'>"
-            f"<thead><tr><th>{esc(tr('col_region'))}</th><th style='text-align:right'>{esc(tr('kwic_left'))}</th>"
-            f"<th>{esc(term)}</th><th>{esc(tr('kwic_right'))}</th><th>{esc(tr('col_document'))}</th></tr></thead>"
-            f"<tbody>{body}</tbody></table>", unsafe_allow_html=True)
+        headers = (tr("col_region"), tr("kwic_left"), term, tr("kwic_right"), tr("col_document"))
+        lines = [(f"{lab.region_name.get(r.region_id, r.region_id)} {r.year}", r.left, r.match, r.right,
+                  f"《{r.title}》 #{r.sent_no}") for r in rows.itertuples()]
+        st.markdown(render.kwic_table(headers, lines), unsafe_allow_html=True)

@@ -1,25 +1,19 @@
 """数据与方法 Data and method: the theme dictionary, how figures are computed, and this build."""
 import streamlit as st
 
-from app import ui
-from app.chartdata import KEYNESS_ALPHA0
-from app.ui import esc, tr
+from app import render, ui
+from app.analysis import KEYNESS_ALPHA0
+from app.ui import tr
 
-ui.require_shell()
 ui.page_header("page_method", "method_intro")
 lang = ui.lang()
 en = lang == "en"
 
 st.subheader(tr("dictionary"))
 themes = ui.query("themes")
-rows = "".join(
-    f"<tr><td style='white-space:nowrap'><span style='display:inline-block;width:14px;height:14px;border-radius:3px;"
-    f"background:{esc(r.color)};vertical-align:middle;margin-right:6px'></span><b>{esc(r.name_en if en else r.name_zh)}</b>"
-    f"<br><span style='color:#888;font-size:0.8em'>{esc(r.name_zh if en else r.name_en)} · <code>{esc(r.theme)}</code> · {esc(r.color)}</span></td>"
-    f"<td>{esc(r.definition_en if en else r.definition_zh)}</td></tr>"
-    for r in themes.itertuples())
-st.markdown(f"<table style='width:100%'><thead><tr><th>{esc(tr('col_name'))}</th><th>{esc(tr('col_definition'))}</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>", unsafe_allow_html=True)
+rows = [(r.theme, r.name_en if en else r.name_zh, r.name_zh if en else r.name_en, r.color,
+         r.definition_en if en else r.definition_zh) for r in themes.itertuples()]
+st.markdown(render.dictionary_table((tr("col_name"), tr("col_definition")), rows), unsafe_allow_html=True)
 
 st.subheader(tr("how_shares"))
 st.markdown(tr("how_shares_text"))

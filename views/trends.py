@@ -4,7 +4,6 @@ import streamlit as st
 from app import ui
 from app.ui import tr
 
-ui.require_shell()
 ui.page_header("page_trends", "trends_intro")
 flt = ui.filters()
 lab = ui.labels()
@@ -14,7 +13,7 @@ if docs.empty:
     st.info(tr("no_documents"))
     st.stop()
 n_years = docs.groupby("region_id")["year"].nunique()
-# Regions with most years first: Binhai (2013, 2016, 2023) is the natural default.
+# Regions with most years first: the one with the longest series is the natural default for a trend.
 regions = sorted(n_years.index, key=lambda r: (-n_years[r], lab.region_order.index(r)))
 if flt.regions:
     regions = [r for r in regions if r in flt.regions]

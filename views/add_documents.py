@@ -17,9 +17,7 @@ from etl.config import load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.ingest import Overrides, Paths, commit, prepare, preview
 
-
-def lang():
-    return st.session_state.get("lang") or st.session_state.get("f_lang") or "zh"
+lang = ui.lang
 
 
 def tr(key, **kwargs):
@@ -82,7 +80,6 @@ def metadata_form(i, pv, regions, doc_types):
     return overrides, new_region
 
 
-ui.require_shell()
 st.title(tr("title"))
 st.caption(tr("intro"))
 paths = Paths.default()

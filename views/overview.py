@@ -4,10 +4,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import ui
-from app.ui import esc, tr
+from app import render, ui
+from app.ui import tr
 
-ui.require_shell()
 ui.page_header("page_overview", "overview_intro")
 flt = ui.filters()
 lab = ui.labels()
@@ -26,7 +25,7 @@ else:
 
 # Coverage: every configured region, with or without documents.
 st.subheader(tr("coverage"))
-cov = ui.query("coverage")
+cov = ui.query("coverage", order=ui.region_order())
 region_col = tr("col_region")
 rows, missing = [], []
 for region_id, grp in cov.groupby("region_id", sort=False):
@@ -54,7 +53,7 @@ add_page = Path(__file__).resolve().parent / "add_documents.py"
 for name in missing:
     st.info(tr("add_pointer", region=name), icon=":material/info:")
     if add_page.exists():
-        st.page_link("pages/add_documents.py", label=tr("page_add"), icon=":material/upload_file:")
+        st.page_link("views/add_documents.py", label=tr("page_add"), icon=":material/upload_file:")
 
 # What each region emphasises most.
 st.subheader(tr("emphasis"))
@@ -66,13 +65,6 @@ else:
     order = [r for r in lab.region_order if r in top]
     for col, region_id in zip(cards, order):
         year, items = top[region_id]
-        body = "".join(
-            f'<div style="margin:6px 0"><span style="display:inline-block;width:12px;height:12px;border-radius:2px;'
-            f'background:{esc(color)};margin-right:6px"></span>{esc(name)} '
-            f'<b style="float:right">{share:.0%}</b></div>' for name, share, color in items)
-        col.markdown(
-            f'<div style="border:1px solid #ddd;border-radius:8px;padding:10px 14px">'
-            f'<div style="font-weight:600;font-size:1.05em">{esc(lab.region_name.get(region_id, region_id))} '
-            f'<span style="color:#888;font-weight:400">{year}</span></div>{body}</div>',
-            unsafe_allow_html=True)
+        col.markdown(render.emphasis_card(lab.region_name.get(region_id, region_id), year, items),
+                     unsafe_allow_html=True)
     ui.show_chart(ui.chart("region_emphasis", flt), "region_emphasis")

@@ -4,7 +4,6 @@ import streamlit as st
 from app import ui
 from app.ui import tr
 
-ui.require_shell()
 ui.page_header("page_targets", "targets_intro")
 flt = ui.filters()
 lab = ui.labels()
