@@ -17,10 +17,10 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from etl import PIPELINE_VERSION
-from etl.config import REGIONS_FILE, ROOT
+from etl import PIPELINE_VERSION, settings
+from etl.config import REGIONS_FILE
 
-CACHE_DIR = Path(os.environ.get("JIEDAO_CACHE", ROOT / ".cache" / "extract"))
+CACHE_DIR = settings.cache_dir()
 MAX_AGE_DAYS = 30
 CODE_FILES = ("read.py", "normalize.py", "segment.py", "structure.py", "themes.py", "facts.py", "initiatives.py",
               "keywords.py", "pipeline.py")

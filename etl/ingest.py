@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etl import cache, config, read, workers
+from etl import cache, config, read, settings, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
@@ -50,11 +50,8 @@ class Paths:
 
     @classmethod
     def default(cls):
-        seeds = Path(os.environ.get("JIEDAO_SEEDS", config.ROOT / "seeds"))
-        return cls(seeds, seeds / "manifest.csv",
-                   Path(os.environ.get("JIEDAO_WAREHOUSE", config.ROOT / "warehouse.duckdb")),
-                   Path(os.environ.get("JIEDAO_REGIONS", config.ROOT / "config" / "regions.yaml")),
-                   Path(os.environ["JIEDAO_CACHE"]) if os.environ.get("JIEDAO_CACHE") else None)
+        return cls(settings.seeds_dir(), settings.manifest(), settings.warehouse(), settings.regions_file(),
+                   settings.cache_dir())
 
 
 @dataclass
