@@ -22,7 +22,8 @@ from etl.config import REGIONS_FILE, ROOT
 
 CACHE_DIR = Path(os.environ.get("JIEDAO_CACHE", ROOT / ".cache" / "extract"))
 MAX_AGE_DAYS = 30
-CODE_FILES = ("read.py", "normalize.py", "segment.py", "themes.py", "facts.py", "keywords.py", "pipeline.py")
+CODE_FILES = ("read.py", "normalize.py", "segment.py", "themes.py", "facts.py", "initiatives.py", "keywords.py",
+              "pipeline.py")
 
 
 def _version_files():

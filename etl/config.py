@@ -48,6 +48,12 @@ def load_doc_types(path=REGIONS_FILE):
 
 REGION_ID = r"^[a-z][a-z0-9_]{1,31}$"
 REGION_FIELDS = ("region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict")
+ADMIN_LEVELS = ("province", "city", "district", "subdistrict")
+
+
+def region_level(region):
+    """The level a region speaks for: its most specific non-empty administrative field; national without any."""
+    return next((level for level in reversed(ADMIN_LEVELS) if str(region.get(level) or "").strip()), "national")
 
 
 def check_new_region(region, existing):

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import duckdb
 
+from etl.config import region_level
+from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links
+
 SCHEMA = """
 create table regions (
     region_id varchar primary key, name_zh varchar, name_en varchar,
-    province varchar, city varchar, district varchar, subdistrict varchar);
+    province varchar, city varchar, district varchar, subdistrict varchar, level varchar);
 create table doc_types (doc_type varchar primary key, name_zh varchar, name_en varchar);
 create table documents (
     doc_id varchar primary key, source_file varchar not null, region_id varchar not null references regions,
@@ -42,7 +45,10 @@ create table facts (
 create table terms (doc_id varchar not null, term varchar not null, count integer);
 create table keywords (doc_id varchar not null, rank integer, term varchar, count integer, tfidf double);
 create table build_info (key varchar primary key, value varchar);
-"""
+create table initiatives (
+    doc_id varchar not null, sent_no integer not null, name varchar not null, name_norm varchar not null,
+    theme varchar, char_start integer, char_end integer, rule varchar);
+""" + FACT_LINKS_SCHEMA
 
 TABLE_COLUMNS = {
     "documents": ["doc_id", "source_file", "region_id", "year", "year_inferred", "doc_type", "title", "published",
@@ -52,12 +58,14 @@ TABLE_COLUMNS = {
     "sentence_themes": ["doc_id", "sent_no", "theme", "rank", "score", "evidence"],
     "facts": ["fact_id", "doc_id", "sent_no", "surface", "value", "value_max", "unit", "kind", "comparator",
               "approximate", "indicator", "theme", "char_start", "char_end"],
+    "initiatives": ["doc_id", "sent_no", "name", "name_norm", "theme", "char_start", "char_end", "rule"],
 }
 # Column order of the row tuples in a DocResult (facts get their fact_id on load).
 ROW_COLUMNS = {
     "sentences": TABLE_COLUMNS["sentences"],
     "sentence_themes": TABLE_COLUMNS["sentence_themes"],
     "facts": TABLE_COLUMNS["facts"][1:],
+    "initiatives": TABLE_COLUMNS["initiatives"],
 }
 KEYWORDS_PER_DOC = 30
 
@@ -102,7 +110,7 @@ def content_hash(results, themes):
     h = hashlib.sha256()
     for r in sorted(results, key=lambda r: r.document["doc_id"]):
         h.update(r.document["sha256"].encode())
-        h.update(json.dumps([r.sentence_themes, r.facts], sort_keys=True, ensure_ascii=False, default=str).encode())
+        h.update(json.dumps([r.sentence_themes, r.facts, r.initiatives], sort_keys=True, ensure_ascii=False, default=str).encode())
     h.update(json.dumps(themes, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 
@@ -128,7 +136,8 @@ class WarehouseWriter:
         self.con = duckdb.connect(str(self.tmp))
         self.con.execute("begin")
         self.con.execute(SCHEMA)
-        _insert(self.con, "regions", regions, ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict"])
+        _insert(self.con, "regions", [dict(r, level=region_level(r)) for r in regions],
+                ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict", "level"])
         _insert(self.con, "doc_types", doc_types, ["doc_type", "name_zh", "name_en"])
         _insert(self.con, "themes", [dict(t, theme=t["id"], sort_order=i) for i, t in enumerate(self.themes)],
                 ["theme", "name_zh", "name_en", "color", "definition_zh", "definition_en", "sort_order"])
@@ -153,6 +162,7 @@ class WarehouseWriter:
         self.n_facts += len(facts)
         _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
                 ["doc_id", "term", "count"])
+        _append(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
         self.pending = []
 
     def finish(self, info, after_write=None):
@@ -160,6 +170,7 @@ class WarehouseWriter:
         self.flush()
         con = self.con
         insert_keywords(con, len(self.results))
+        n_links = insert_fact_links(con)
         build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                           content_hash=content_hash(self.results, self.themes), n_documents=str(len(self.results)))
         _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
@@ -172,7 +183,8 @@ class WarehouseWriter:
                     con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
         os.replace(self.tmp, self.path)
         return {"documents": len(self.results), **{table: sum(len(getattr(r, table)) for r in self.results)
-                                                   for table in ("sentences", "sentence_themes", "facts", "terms")}}
+                                                   for table in ("sentences", "sentence_themes", "facts", "terms", "initiatives")},
+                "fact_links": n_links}
 
     def __enter__(self):
         return self

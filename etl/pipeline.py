@@ -20,6 +20,7 @@ from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE
 from etl.errors import DocumentError
 from etl.evaluate import score_rows
 from etl.facts import extract_facts, section_default_kind
+from etl.initiatives import extract_initiatives
 from etl.keywords import count_terms, tokenizer
 from etl.load import WarehouseWriter
 from etl.manifest import read_manifest, validate_meta
@@ -43,6 +44,7 @@ class DocResult:
     sentence_themes: list = field(default_factory=list)
     facts: list = field(default_factory=list)
     terms: dict = field(default_factory=dict)   # term -> count, sorted by term
+    initiatives: list = field(default_factory=list)
 
 
 def doc_id_for(source_file):
@@ -85,6 +87,9 @@ def extract_content(path, meta, dictionary=None):
             result.facts.append((doc_id, s.sent_no, fact.surface, fact.value, fact.value_max, fact.unit, fact.kind,
                                  fact.comparator, fact.approximate, fact.indicator, main,
                                  s.char_start + fact.start, s.char_start + fact.end))
+        for item in extract_initiatives(s.text_simplified):
+            result.initiatives.append((doc_id, s.sent_no, s.text[item.start:item.end], item.name_norm, main,
+                                       s.char_start + item.start, s.char_start + item.end, item.rule))
     return result, simplified
 
 

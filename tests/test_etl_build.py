@@ -29,7 +29,7 @@ def _digest(path):
 
 def test_public_schema_columns(built_warehouse):
     expected = {
-        "regions": {"region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict"},
+        "regions": {"region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict", "level"},
         "documents": {"doc_id", "source_file", "region_id", "year", "year_inferred", "doc_type", "title",
                       "published", "script", "n_chars", "sha256"},
         "sentences": {"doc_id", "sent_no", "section", "text", "text_simplified", "char_start", "char_end"},
@@ -38,6 +38,9 @@ def test_public_schema_columns(built_warehouse):
         "facts": {"doc_id", "sent_no", "surface", "value", "value_max", "unit", "kind", "comparator",
                   "approximate", "indicator", "theme"},
         "terms": {"doc_id", "term", "count"},
+        "initiatives": {"doc_id", "sent_no", "name", "name_norm", "theme", "char_start", "char_end", "rule"},
+        "fact_links": {"target_fact_id", "achievement_fact_id", "region_id", "target_doc_id", "target_sent_no",
+                       "achievement_doc_id", "achievement_sent_no", "unit", "tokens", "score", "progress", "rule"},
     }
     for table, columns in expected.items():
         got = {r[0] for r in _rows(built_warehouse, "select column_name from information_schema.columns where table_name = ?", [table])}
@@ -50,12 +53,14 @@ def test_seed_metadata_and_regions(built_warehouse):
         "000_2f0f695204b7557d.txt": "binhai:2016:article:traditional",
         "001_3dde43c3253f4fbc.txt": "qingdao:2020:article:traditional",
         "002_87c5de217289fb41.txt": "binhai:2023:plan:simplified",
-        "003_2cec1110e9bbf6af.txt": "binhai:2013:priorities:simplified",
+        "003_2cec1110e9bbf6af.txt": "binhai_new_area:2013:priorities:simplified",
         "004_450e182e794b4c39.txt": "xiangshan:2023:summary:simplified",
     }
     assert _rows(built_warehouse, "select year_inferred from documents where region_id = 'qingdao'") == [(True,)]
     assert [r[0] for r in _rows(built_warehouse, "select published::varchar from documents where doc_type in ('plan', 'priorities') order by year")] == ["2013-03-27", "2023-04-03"]
-    assert {r[0] for r in _rows(built_warehouse, "select region_id from regions")} == {"binhai", "qingdao", "xiangshan", "dalian"}
+    assert dict(_rows(built_warehouse, "select region_id, level from regions")) == {
+        "binhai": "subdistrict", "binhai_new_area": "district", "qingdao": "subdistrict", "xiangshan": "subdistrict",
+        "dalian": "city"}
 
 
 def test_sentences_are_exact_substrings_of_the_clean_text(built_warehouse):
