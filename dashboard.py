@@ -29,6 +29,8 @@ VIEWS = [  # file, title key, icon, URL path
     ("views/themes.py", "page_themes", ":material/bar_chart:", "themes"),
     ("views/trends.py", "page_trends", ":material/trending_up:", "trends"),
     ("views/targets.py", "page_targets", ":material/flag:", "targets"),
+    ("views/initiatives.py", "page_initiatives", ":material/campaign:", "initiatives"),
+    ("views/brief.py", "page_brief", ":material/summarize:", "brief"),
     ("views/keywords.py", "page_keywords", ":material/key:", "keywords"),
     ("views/documents.py", "page_documents", ":material/description:", "documents"),
     ("views/method.py", "page_method", ":material/menu_book:", "method"),
