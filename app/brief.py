@@ -172,9 +172,8 @@ def headline(facts, kind, n=TOP_FACTS):
 
 
 def fact_line(r, lang):
-    """indicator: value (kind), the value linked to its sentence."""
-    colon = ": " if lang == "en" else "："
-    return [((r.indicator or "—") + colon, None), (_value(r), sentence_link(r.doc_id, r.sent_no))]
+    """indicator and value as written, the value linked to its sentence."""
+    return [((r.indicator + " ") if r.indicator else "", None), (_value(r), sentence_link(r.doc_id, r.sent_no))]
 
 
 def _facts(con, region_id, year, lang):
@@ -183,8 +182,10 @@ def _facts(con, region_id, year, lang):
     for kind in ("target", "achievement"):
         rows = headline(facts, kind)
         if rows:
-            sec.lines.append([(t(f"kind_{kind}", lang) + (": " if lang == "en" else "："), None)])
-            sec.lines += [fact_line(r, lang) for r in rows]
+            line = [(t(f"kind_{kind}", lang) + (": " if lang == "en" else "："), None)]
+            for i, r in enumerate(rows):
+                line += ([("; " if lang == "en" else "；", None)] if i else []) + fact_line(r, lang)
+            sec.lines.append(line)
     if not sec.lines:
         sec.lines.append([(t("brief_no_facts", lang), None)])
     return sec

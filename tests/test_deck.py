@@ -90,7 +90,11 @@ def default_deck(built_warehouse, tmp_path_factory):
 def test_deck_is_16_9_with_title_slide_and_one_slide_per_chart(default_deck):
     prs = default_deck
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
-    assert len(prs.slides) == 7
+    # Title and six charts, then a brief per place (4) and the initiative table (tests/test_leaders.py).
+    assert len(prs.slides) > 7 + 4
+    tail = [next(sh.text_frame.text for sh in sl.shapes if sh.has_text_frame) for sl in list(prs.slides)[7:]]
+    assert sum(x.endswith("简报") for x in tail) == 4
+    assert all(x.endswith("简报") or x.startswith("重点工作一览") for x in tail)
     title = "\n".join(texts(prs.slides[0]))
     assert "街道工作文档主题比较" in title
     assert "2026年11月23日" in title
@@ -220,7 +224,8 @@ def test_filtered_english_deck_by_cli(built_warehouse, sql, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "target_achievement_bar has no data" in proc.stderr
     prs = Presentation(str(out))
-    assert len(prs.slides) == 3
+    # Title, two charts, a brief per chosen place, the initiative table.
+    assert len(prs.slides) == 3 + 2 + 1
     assert "Regions: Binhai · Dagang, Binhai New Area" in "\n".join(texts(prs.slides[0]))
     assert "Theme shares by region and year (characters)" in texts(prs.slides[1])
     cats, series = values(chart_of(prs.slides[1]))

@@ -1,4 +1,5 @@
 """重点工作 Initiatives: which place runs which named programme, which several places share, which are new."""
+import pandas as pd
 import streamlit as st
 
 from app import brief, render, ui
@@ -22,7 +23,7 @@ def href(r):
 
 
 def status(value):
-    if value is None or value != value:
+    if pd.isna(value):
         return tr("ini_status_first")
     return tr("ini_status_new") if value else tr("ini_status_kept")
 
