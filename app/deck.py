@@ -387,7 +387,7 @@ def deck_bytes(specs, lang="zh", filter_lines=(), date=None, title=None):
 # ------------------------------------------------------------------ leaders' view (issue 12)
 
 # Brief slide: sections in a 2 x 2 grid; body text size that fits a section of about eight lines.
-BRIEF_BODY_PT = 11
+BRIEF_BODY_PT = 10
 # Rows of the initiative table per slide (a header row comes on top of each).
 INITIATIVE_ROWS = 14
 

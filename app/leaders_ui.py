@@ -12,8 +12,8 @@ from app.ui import tr
 # Targets and achievements shown per place on the home page: a glance, not the table.
 CARD_FACTS = 3
 CARD_LINKS = 3
-# Cards per row on a wide screen; Streamlit stacks columns on a phone.
-CARDS_PER_ROW = 3
+# Cards per row on a wide screen (like the emphasis cards below); Streamlit stacks columns on a phone.
+CARDS_PER_ROW = 4
 
 
 def promise_cards(flt, lab):
@@ -36,7 +36,9 @@ def promise_cards(flt, lab):
             rows = []
             for kind in ("target", "achievement"):
                 for r in brief.headline(mine, kind, CARD_FACTS):
-                    rows.append((kind, tr(f"kind_{kind}"), r.indicator or "—", r.surface, r.unit or "",
+                    # The unit is shown when the value as written does not already carry it (8期 does, 126.6 would not).
+                    unit = r.unit if r.unit and r.unit not in r.surface else ""
+                    rows.append((kind, tr(f"kind_{kind}"), r.indicator or "—", r.surface, unit,
                                  brief.sentence_link(r.doc_id, r.sent_no).href(lang=lang)))
             follow = [render.segments(brief.link_line(r, lang), lang=lang)
                       for r in links[links.region_id == region_id].head(CARD_LINKS).itertuples()]
