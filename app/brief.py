@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pandas as pd
+
 from app import queries
 from app.i18n import t
 from app.labels import Labels
@@ -23,7 +25,7 @@ TOP_THEMES = 3
 # Targets, achievements and initiatives listed: enough for one page.
 TOP_FACTS = 5
 TOP_INITIATIVES = 6
-# Change in theme share (percentage points) below which a shift is not reported as a change.
+# Change in theme share below which a shift is not reported (0.02 = 2 percentage points).
 MIN_SHIFT = 0.02
 # Where a link in a PDF or a slide points: the dashboard as `make run` serves it.
 DEFAULT_APP_URL = "http://localhost:8501/"
@@ -198,10 +200,23 @@ def link_line(r, lang):
             (f" ({int(r.target_year)}) → ", None),
             (r.achievement_surface, sentence_link(r.achievement_doc_id, r.achievement_sent_no)),
             (f" ({int(r.achievement_year)})", None)]
-    if r.progress == r.progress and r.progress is not None:
+    if pd.notna(r.progress):
         line.append((t("brief_progress", lang, p=_pct(r.progress)), None))
-    line.append((t("brief_rule", lang, rule=r.rule), None))
+    line.append((t("brief_rule", lang, rule=rule_text(r, lang)), None))
     return line
+
+
+# The ordering clause of fact_links.rule (etl/followthrough.py), before its colon, and its interface key.
+RULE_CLAUSES = {"later year": "rule_later_year", "same year, later document type": "rule_later_type",
+                "same year and type, later publication": "rule_later_published"}
+
+
+def rule_text(r, lang):
+    """The match rule in the interface language: which ordering clause matched, the shared words, the score."""
+    clause = str(r.rule).split(":", 1)[0]
+    if clause not in RULE_CLAUSES:
+        return str(r.rule)
+    return t("rule_text", lang, clause=t(RULE_CLAUSES[clause], lang), tokens=r.tokens, score=f"{r.score:.2f}")
 
 
 def _changes(con, lab, region_id, year, lang, doc_types):

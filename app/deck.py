@@ -428,7 +428,7 @@ def add_brief_slide(prs, brief, lang, base):
     return slide
 
 
-def add_initiative_table_slides(prs, title, headers, rows, lang):
+def add_initiative_table_slides(prs, title, headers, rows):
     """The initiative table as native tables: rows of cell texts, INITIATIVE_ROWS per slide."""
     slides = []
     width = SLIDE_W - 2 * MARGIN
@@ -486,7 +486,7 @@ def briefs_deck_bytes(specs, briefs, initiative_title, initiative_headers, initi
     for b in briefs:
         add_brief_slide(prs, b, lang, base)
     if initiative_rows:
-        add_initiative_table_slides(prs, initiative_title, initiative_headers, initiative_rows, lang)
+        add_initiative_table_slides(prs, initiative_title, initiative_headers, initiative_rows)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()

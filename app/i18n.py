@@ -412,6 +412,11 @@ STRINGS = {
     "brief_deck_table": ("重点工作一览", "Initiatives at a glance"),
     "brief_deck_table_more": ("重点工作一览（续）", "Initiatives at a glance (continued)"),
     "linked_sentence": ("链接的原句（第 {n} 句）", "Linked sentence (no. {n})"),
+    "rule_later_year": ("较晚年份", "later year"),
+    "rule_later_type": ("同年、较晚文档类型", "same year, later document type"),
+    "rule_later_published": ("同年同类、较晚发布", "same year and type, later publication"),
+    "rule_text": ("{clause}；同地区同单位，指标词“{tokens}”相同（相似度 {score}）",
+                  "{clause}; same place and unit, indicator words {tokens} shared (score {score})"),
 }
 
 

@@ -240,13 +240,15 @@ def test_home_card_shows_follow_through_with_its_rule(built_warehouse, tmp_path,
         where d.region_id = 'binhai' and d.year = 2016 and kind = 'target' order by fact_id limit 1""").fetchall()
     (a_id, a_doc, a_sent, unit), = c.execute("""select fact_id, doc_id, sent_no, unit from facts f join documents d
         using (doc_id) where d.region_id = 'binhai' and kind = 'achievement' order by fact_id limit 1""").fetchall()
-    c.execute("insert into fact_links values (?, ?, 'binhai', ?, ?, ?, ?, ?, '测试', 1.0, 0.5, 'constructed rule')",
+    c.execute("insert into fact_links values (?, ?, 'binhai', ?, ?, ?, ?, ?, '测试词', 0.75, 0.5, "
+              "'later year: same region and unit, indicator words 测试词 shared (score 0.75)')",
               [t_id, a_id, t_doc, t_sent, a_doc, a_sent, unit])
     c.close()
     monkeypatch.setenv("JIEDAO_WAREHOUSE", str(path))
     at = run()
     card = next(m for m in blocks(at, "jl-promises") if "滨海·大港" in m)
-    assert "constructed rule" in card and "完成 50%" in card and 'class="jl-follow"' in card
+    assert "〔匹配：较晚年份；同地区同单位，指标词“测试词”相同（相似度 0.75）〕" in card
+    assert "完成 50%" in card and 'class="jl-follow"' in card
     assert f"documents?doc={a_doc}&s={a_sent}" in card.replace("&amp;", "&")
 
 
@@ -295,3 +297,7 @@ def test_documents_page_opens_the_linked_sentence(warehouse, con):
     reader = blocks(at, "jl-reader")[0]
     assert reader.count('id="linked-sentence"') == 1
     assert at.query_params.get("s") == "6"
+    # Choosing another document spends the link: no sentence shown first, none in the address.
+    at.selectbox(key="p_doc__zh").set_value("002_87c5de217289fb41").run()
+    assert not any("第 6 句" in str(i.value) for i in at.info)
+    assert "s" not in at.query_params and not blocks(at, 'id="linked-sentence"')

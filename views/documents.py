@@ -48,7 +48,10 @@ st.markdown(f"**{tr('meta_title')}**{colon}{render.esc(meta['title'])} · {tr('m
 
 sents = ui.query("document_sentences", doc_id=doc_id)
 # A link to one sentence (?doc=...&s=N, from the home cards, initiatives and briefs) shows it first and marks it.
-linked = st.session_state[ui.page_param("s", [None] + [int(n) for n in sents.sent_no], cast=int)]
+lkey = ui.page_param("s", [None] + [int(n) for n in sents.sent_no], cast=int)
+if st.session_state.setdefault("_linked_doc", doc_id) != doc_id:  # another document chosen: the link is spent
+    st.session_state[lkey], st.session_state["_linked_doc"] = None, doc_id
+linked = st.session_state[lkey]
 ui.set_page_param("s", linked)
 if linked is not None:
     row = sents[sents.sent_no == linked].iloc[0]
