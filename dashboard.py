@@ -6,12 +6,16 @@ JIEDAO_WAREHOUSE (default: warehouse.duckdb next to this file; etl/settings.py).
 the default view (Overview) is served at "/" and at its own path, so a shared
 link to /overview opens it like any other page.
 """
+from pathlib import Path
+
 import streamlit as st
 
 from app import export_ui, ui
 from app.i18n import t
 
-st.set_page_config(page_title="Jiedao Lens · 街道工作文档", page_icon="🏙️", layout="wide")
+# The tab icon is a local file: a Material icon name would be fetched from fonts.gstatic.com.
+FAVICON = Path(__file__).resolve().parent / "app" / "assets" / "favicon.png"
+st.set_page_config(page_title="Jiedao Lens · 街道工作文档", page_icon=str(FAVICON), layout="wide")
 
 if not ui.warehouse_path().exists():
     st.error(t("no_warehouse", "zh", path=ui.warehouse_path()) + "\n\n" + t("no_warehouse", "en", path=ui.warehouse_path()))
@@ -29,6 +33,8 @@ VIEWS = [  # file, title key, icon, URL path
     ("views/themes.py", "page_themes", ":material/bar_chart:", "themes"),
     ("views/trends.py", "page_trends", ":material/trending_up:", "trends"),
     ("views/targets.py", "page_targets", ":material/flag:", "targets"),
+    ("views/initiatives.py", "page_initiatives", ":material/campaign:", "initiatives"),
+    ("views/brief.py", "page_brief", ":material/summarize:", "brief"),
     ("views/keywords.py", "page_keywords", ":material/key:", "keywords"),
     ("views/documents.py", "page_documents", ":material/description:", "documents"),
     ("views/method.py", "page_method", ":material/menu_book:", "method"),

@@ -382,3 +382,121 @@ def deck_bytes(specs, lang="zh", filter_lines=(), date=None, title=None):
     buf = io.BytesIO()
     build_deck(specs, lang, filter_lines, date, title).save(buf)
     return buf.getvalue()
+
+
+# ------------------------------------------------------------------ leaders' view (issue 12)
+
+# Brief slide: sections in a 2 x 2 grid; body text size that fits a section of about eight lines.
+BRIEF_BODY_PT = 10
+# Rows of the initiative table per slide (a header row comes on top of each).
+INITIATIVE_ROWS = 14
+
+
+def _write_segments(text_frame, lines, size, base, lang):
+    """Lines of (text, Link | None) segments as paragraphs; linked segments are hyperlinks to the dashboard."""
+    text_frame.word_wrap = True
+    text_frame.clear()
+    for i, line in enumerate(lines):
+        p = text_frame.paragraphs[0] if i == 0 else text_frame.add_paragraph()
+        for text, link in line:
+            run = p.add_run()
+            run.text = text
+            if link is not None:
+                run.hyperlink.address = link.href(base, lang)
+            _style_font(run.font, size, None, ACCENT if link is not None else INK)
+
+
+def add_brief_slide(prs, brief, lang, base):
+    """A place's brief on one slide: title “<place>简报”, its documents, then the four sections as text boxes."""
+    from pptx.enum.text import MSO_AUTO_SIZE
+    slide = _blank(prs)
+    width = SLIDE_W - 2 * MARGIN
+    _textbox(slide, MARGIN, Inches(0.3), width, Inches(0.75), [brief.title], 26, bold=True, color=ACCENT,
+             anchor=MSO_ANCHOR.BOTTOM)
+    _textbox(slide, MARGIN, Inches(1.05), width, Inches(0.4), [brief.subtitle], 13, color=GREY)
+    gap = Inches(0.25)
+    col_w = Emu(int((width - gap) / 2))
+    top0, row_h = Inches(1.55), Inches(2.85)
+    for n, sec in enumerate(brief.sections[:4]):
+        left = MARGIN + (col_w + gap) * (n % 2)
+        top = top0 + (row_h + Inches(0.1)) * (n // 2)
+        _textbox(slide, left, top, col_w, Inches(0.35), [sec.heading], 14, bold=True, color=ACCENT)
+        box = slide.shapes.add_textbox(left, top + Inches(0.35), col_w, row_h - Inches(0.35))
+        box.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        _write_segments(box.text_frame, sec.lines, BRIEF_BODY_PT, base, lang)
+    _notes(slide, brief.text())
+    return slide
+
+
+def add_initiative_table_slides(prs, title, headers, rows):
+    """The initiative table as native tables: rows of cell texts, INITIATIVE_ROWS per slide."""
+    slides = []
+    width = SLIDE_W - 2 * MARGIN
+    for start in range(0, max(1, len(rows)), INITIATIVE_ROWS):
+        chunk = rows[start:start + INITIATIVE_ROWS]
+        slide = _blank(prs)
+        _textbox(slide, MARGIN, Inches(0.3), width, Inches(0.75),
+                 [title if start == 0 else title + " · " + str(start // INITIATIVE_ROWS + 1)], 26, bold=True,
+                 color=ACCENT, anchor=MSO_ANCHOR.BOTTOM)
+        row_h = Inches(0.38)
+        frame = slide.shapes.add_table(len(chunk) + 1, len(headers), MARGIN, Inches(1.3), width,
+                                       Emu(row_h * (len(chunk) + 1)))
+        table = frame.table
+        first_w = Inches(4.0)
+        table.columns[0].width = first_w
+        for j in range(1, len(headers)):
+            table.columns[j].width = Emu(int((width - first_w) / max(1, len(headers) - 1)))
+        for j, h in enumerate(headers):
+            _cell_text(table.cell(0, j), h, 11, bold=True, color=RGBColor(0xFF, 0xFF, 0xFF))
+            table.cell(0, j).fill.solid()
+            table.cell(0, j).fill.fore_color.rgb = ACCENT
+        for i, row in enumerate(chunk, start=1):
+            for j, text in enumerate(row):
+                _cell_text(table.cell(i, j), str(text), 10, align=PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER)
+        slides.append(slide)
+    return slides
+
+
+def initiative_matrix(rows, places, place_names, per_place=3):
+    """Initiative table rows: shared initiatives first, then each place's most-named unique ones.
+
+    `rows`: initiative_rows records; a cell holds the years a place names the initiative.
+    """
+    years, first_name, mentions = {}, {}, {}
+    for r in rows.itertuples():
+        years.setdefault(r.name_norm, {}).setdefault(r.region_id, set()).add(int(r.year))
+        first_name.setdefault(r.name_norm, r.name)
+        mentions[r.name_norm] = mentions.get(r.name_norm, 0) + 1
+    shared = sorted((k for k, v in years.items() if len(v) > 1), key=lambda k: (-len(years[k]), -mentions[k], k))
+    chosen = list(shared)
+    for p in places:
+        unique = sorted((k for k, v in years.items() if list(v) == [p]), key=lambda k: (-mentions[k], k))
+        chosen += unique[:per_place]
+    out = []
+    for k in chosen:
+        out.append([first_name[k]] + ["、".join(str(y) for y in sorted(years[k].get(p, ()))) for p in places])
+    headers = [place_names.get(p, p) for p in places]
+    return headers, out
+
+
+def briefs_deck_bytes(specs, briefs, initiative_title, initiative_headers, initiative_rows, lang="zh",
+                      filter_lines=(), date=None, title=None, base=""):
+    """The chart deck, then one brief slide per place and the initiative table (native objects)."""
+    prs = build_deck(specs, lang, filter_lines, date, title)
+    for b in briefs:
+        add_brief_slide(prs, b, lang, base)
+    if initiative_rows:
+        add_initiative_table_slides(prs, initiative_title, initiative_headers, initiative_rows)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+def brief_slide_bytes(brief, lang="zh", base=""):
+    """One brief as a one-slide .pptx (the brief page's download)."""
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
+    add_brief_slide(prs, brief, lang, base)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()

@@ -209,3 +209,77 @@ def counts(con, regions=(), years=(), doc_types=()):
     keys = ("documents", "regions", "first_year", "last_year", "chars", "facts", "sentences")
     return dict(zip(keys, row))
 
+
+
+# ------------------------------------------------------------------ leaders' view (issue 12)
+
+def headline_facts(con, regions=(), years=(), doc_types=()):
+    """Targets and achievements with their place, document and sentence, each place's latest year first.
+
+    `place_rank` numbers a place's years from the latest (1): the home page's cards show the latest.
+    """
+    return _df(con, f"""
+        select f.fact_id, d.region_id, d.year, d.doc_id, d.doc_type, d.title, f.sent_no, f.indicator, f.surface,
+               f.value, f.value_max, f.unit, f.kind, f.comparator, f.theme,
+               dense_rank() over (partition by d.region_id order by d.year desc) as place_rank
+        from facts f join documents d using (doc_id)
+        where f.kind in ('target', 'achievement') and {_DOC_FILTER}
+        order by d.region_id, d.year desc, f.kind desc, f.doc_id, f.sent_no, f.char_start""",
+               _doc_params(regions, years, doc_types))
+
+
+def follow_through(con, regions=(), years=(), doc_types=()):
+    """fact_links with both facts, their documents and sentences; filtered by the target's document."""
+    return _df(con, f"""
+        select l.region_id, l.target_fact_id, l.achievement_fact_id,
+               l.target_doc_id, l.target_sent_no, d.year as target_year, d.title as target_title,
+               tf.indicator as target_indicator, tf.surface as target_surface, tf.value as target_value,
+               l.achievement_doc_id, l.achievement_sent_no, ad.year as achievement_year,
+               ad.title as achievement_title, af.indicator as achievement_indicator,
+               af.surface as achievement_surface, af.value as achievement_value,
+               l.unit, l.tokens, l.score, l.progress, l.rule
+        from fact_links l
+        join documents d on d.doc_id = l.target_doc_id
+        join documents ad on ad.doc_id = l.achievement_doc_id
+        join facts tf on tf.fact_id = l.target_fact_id
+        join facts af on af.fact_id = l.achievement_fact_id
+        where {_DOC_FILTER}
+        order by l.region_id, d.year, l.target_doc_id, l.target_sent_no""", _doc_params(regions, years, doc_types))
+
+
+def initiative_rows(con, regions=(), years=(), doc_types=()):
+    """Named initiatives with place, document, sentence, how many places share them and whether they are new.
+
+    `n_places`: places of the filtered documents that name the same `name_norm`.
+    `is_new`: the place's earlier documents (any filter) never name it; null when the
+    place has no earlier document, since nothing can be new in a first document.
+    """
+    return _df(con, f"""
+        with place_first as (
+            select d.region_id, i.name_norm, min(d.year) as first_year
+            from initiatives i join documents d using (doc_id) group by all
+        ), place_start as (
+            select region_id, min(year) as start_year from documents group by all
+        ), rows as (
+            select d.region_id, d.year, d.doc_id, d.doc_type, d.title, i.sent_no, i.name, i.name_norm,
+                   i.theme, i.rule, i.char_start, s.text as sentence
+            from initiatives i
+            join documents d using (doc_id)
+            join sentences s on s.doc_id = i.doc_id and s.sent_no = i.sent_no
+            where {_DOC_FILTER}
+        )
+        select r.*, count(distinct r.region_id) over (partition by r.name_norm) as n_places,
+               case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
+        from rows r
+        join place_first pf using (region_id, name_norm)
+        join place_start ps using (region_id)
+        order by r.region_id, r.year, r.doc_id, r.sent_no, r.char_start""", _doc_params(regions, years, doc_types))
+
+
+def place_years(con, regions=(), years=(), doc_types=()):
+    """(region_id, year) pairs that have documents, with their documents' ids, types and titles."""
+    return _df(con, f"""
+        select d.region_id, d.year, list(d.doc_id order by d.doc_id) as doc_ids,
+               list(d.doc_type order by d.doc_id) as doc_types, list(d.title order by d.doc_id) as titles
+        from documents d where {_DOC_FILTER}
+        group by all order by d.region_id, d.year""", _doc_params(regions, years, doc_types))

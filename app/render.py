@@ -162,3 +162,86 @@ def dictionary_table(headers, rows):
                    f'<td>{esc(definition)}</td></tr>' for th, name, other, color, definition in rows)
     return (f'<table class="jl-table"><thead><tr><th>{esc(headers[0])}</th><th>{esc(headers[1])}</th></tr></thead>'
             f'<tbody>{body}</tbody></table>')
+
+
+# ------------------------------------------------------------------ leaders' view (issue 12)
+
+def ref(text, href):
+    """Text linked to a dashboard address, opened in the same tab (a link to a sentence or a drill-down)."""
+    if not href:
+        return esc(text)
+    return f'<a class="jl-ref" href="{esc(href)}" target="_self">{esc(text)}</a>'
+
+
+def segments(line, base="", lang="zh"):
+    """One line of (text, Link | None) segments as HTML."""
+    return "".join(ref(text, link.href(base, lang)) if link else esc(text) for text, link in line)
+
+
+def promise_card(place, year, facts, follow, empty_text):
+    """A place's headline numbers: facts of (kind, kind label, indicator, value, unit, href); follow lines as HTML."""
+    rows = "".join(f'<div class="jl-card-row jl-promise"><span class="jl-kind jl-kind-{esc(kind)}">{esc(label)}</span> '
+                   f'<span class="jl-ind">{esc(ind)}</span> {ref(value, href)}'
+                   f'<span class="jl-unit">{esc(unit)}</span></div>'
+                   for kind, label, ind, value, unit, href in facts) or f'<div class="jl-muted">{esc(empty_text)}</div>'
+    tail = "".join(f'<div class="jl-follow">{line}</div>' for line in follow)
+    return (f'<div class="jl-card jl-promises"><div class="jl-card-title">{esc(place)} '
+            f'<span class="jl-card-year">{esc(year)}</span></div>{rows}{tail}</div>')
+
+
+def initiative_table(headers, rows):
+    """Initiatives: rows of (place, year, name, href, theme, theme name, n places, status, rule); one column per header."""
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join(f'<tr><td class="jl-nowrap">{esc(place)}</td><td>{esc(year)}</td>'
+                   f'<td>{ref(name, href)}</td><td>{theme_chip(theme_name, theme) if theme_name else ""}</td>'
+                   f'<td class="jl-right">{esc(n)}</td><td>{esc(status)}</td>'
+                   f'<td class="jl-small-muted">{esc(rule)}</td></tr>'
+                   for place, year, name, href, theme, theme_name, n, status, rule in rows)
+    return (f'<div class="jl-scroll"><table class="jl-table jl-initiatives"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
+
+
+def shared_initiatives(headers, rows):
+    """Initiatives several places share: rows of (name, [(place, year, href)...])."""
+    body = "".join(f'<tr><td><b>{esc(name)}</b></td><td>'
+                   + " · ".join(ref(f"{place} {year}", href) for place, year, href in uses) + "</td></tr>"
+                   for name, uses in rows)
+    return (f'<div class="jl-scroll"><table class="jl-table"><thead><tr><th>{esc(headers[0])}</th>'
+            f'<th>{esc(headers[1])}</th></tr></thead><tbody>{body}</tbody></table></div>')
+
+
+def brief_body(brief, base="", lang="zh"):
+    """The brief as a block: title, documents, then each section's lines with their links."""
+    parts = [f'<div class="jl-brief"><h2 class="jl-brief-title">{esc(brief.title)}</h2>',
+             f'<div class="jl-brief-sub">{esc(brief.subtitle)}</div>']
+    for sec in brief.sections:
+        lines = "".join(f"<li>{segments(line, base, lang)}</li>" for line in sec.lines)
+        parts.append(f'<section class="jl-brief-section jl-brief-{esc(sec.key)}"><h3>{esc(sec.heading)}</h3>'
+                     f"<ul>{lines}</ul></section>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# Print page: A4, CJK fonts as Debian's fonts-noto-cjk names them (fontconfig finds them, nothing is fetched).
+_PRINT_CSS = """
+@page { size: A4; margin: 14mm 14mm 12mm 14mm; }
+body { font-family: "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", sans-serif; color: #222;
+       font-size: 10.5pt; line-height: 1.5; }
+.jl-brief-title { color: #1F4E79; font-size: 20pt; margin: 0 0 2mm 0; }
+.jl-brief-sub { color: #666; margin-bottom: 4mm; }
+.jl-brief-section h3 { color: #1F4E79; font-size: 12pt; margin: 3mm 0 1mm 0; border-bottom: 1px solid #ccd; }
+.jl-brief-section ul { margin: 0; padding-left: 5mm; }
+.jl-ref { color: #1F4E79; text-decoration: underline; }
+"""
+
+
+def brief_document(brief, base, lang="zh"):
+    """A standalone HTML page of the brief for printing to PDF; links absolute, to the dashboard at `base`."""
+    html_lang = "en" if lang == "en" else "zh-CN"
+    return (f'<!DOCTYPE html><html lang="{html_lang}"><head><meta charset="utf-8"><title>{esc(brief.title)}</title>'
+            f"<style>{_PRINT_CSS}</style></head><body>{brief_body(brief, base, lang)}</body></html>")
+
+
+def linked(sentence_html):
+    """A sentence reached through a link, outlined so the eye finds it in the document."""
+    return f'<span class="jl-sent-linked" id="linked-sentence">{sentence_html}</span>'

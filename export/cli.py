@@ -88,9 +88,26 @@ def build_specs(con, filters, chart_keys, lang="zh"):
     return specs, skipped
 
 
-def build_deck_file(out, warehouse=None, charts=DEFAULT_CHARTS, lang="zh", title=None, date=None, **filter_args):
-    """Write the deck to `out`; returns (number of chart slides, skipped chart keys)."""
-    from app import deck
+def briefs_and_initiatives(con, filters, lang):
+    """One brief per place (its latest year in the filters) and the initiative table's title, headers and rows."""
+    from app import brief, deck, queries
+    from app.i18n import t
+    from app.labels import Labels
+    briefs = brief.latest_briefs(con, lang, **filters.doc_args)
+    lab = Labels(con, lang)
+    rows = queries.initiative_rows(con, **filters.doc_args)
+    places = [r for r in lab.region_order if r in set(rows.region_id)]
+    headers, table = deck.initiative_matrix(rows, places, lab.region_name)
+    return briefs, t("brief_deck_table", lang), [t("col_initiative", lang)] + headers, table
+
+
+def build_deck_file(out, warehouse=None, charts=DEFAULT_CHARTS, lang="zh", title=None, date=None, briefs=True,
+                    **filter_args):
+    """Write the deck to `out`; returns (number of chart slides, skipped chart keys).
+
+    With `briefs`, a brief slide per place and the initiative table follow the charts.
+    """
+    from app import brief, deck
     from app.labels import Labels
     con = open_warehouse(warehouse or default_warehouse())
     try:
@@ -99,9 +116,11 @@ def build_deck_file(out, warehouse=None, charts=DEFAULT_CHARTS, lang="zh", title
         if not specs:
             raise UsageError("none of the charts has data for these filters: " + ", ".join(skipped))
         lines = deck.describe_filters(filters, Labels(con, lang), lang)
+        extra = briefs_and_initiatives(con, filters, lang) if briefs else ([], "", [], [])
     finally:
         con.close()
-    data = deck.deck_bytes(specs, lang=lang, filter_lines=lines, date=date, title=title)
+    data = deck.briefs_deck_bytes(specs, *extra, lang=lang, filter_lines=lines, date=date, title=title,
+                                  base=brief.app_url())
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")
@@ -128,6 +147,8 @@ def parser():
     d.add_argument("--compare-with", help="keyness: compare the focus region with this one (default: the rest)")
     d.add_argument("--lang", choices=("zh", "en"), default="zh")
     d.add_argument("--title", help="title of the first slide")
+    d.add_argument("--no-briefs", action="store_true",
+                   help="leave out the brief slide per place and the initiative table")
     d.add_argument("--warehouse", help="warehouse file (default: $JIEDAO_WAREHOUSE or ./warehouse.duckdb)")
     sub.add_parser("charts", help="list the chart keys")
     return p
@@ -148,11 +169,13 @@ def main(argv=None):
             args.out, warehouse=args.warehouse, charts=_split(args.charts) or DEFAULT_CHARTS, lang=args.lang,
             title=args.title, date=dt.date.today(), regions=_split(args.regions), years=_split(args.years),
             themes=_split(args.themes), doc_types=_split(args.doc_types), measure=args.measure, mode=args.mode,
-            focus=args.focus, compare_with=args.compare_with)
+            focus=args.focus, compare_with=args.compare_with, briefs=not args.no_briefs)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for key in skipped:
         print(f"warning: chart {key} has no data for these filters and was left out", file=sys.stderr)
-    print(f"wrote {args.out}: {n + 1} slides ({n} chart{'s' if n != 1 else ''}) in {time.perf_counter() - start:.2f} s")
+    from pptx import Presentation
+    total = len(Presentation(args.out).slides)
+    print(f"wrote {args.out}: {total} slides ({n} chart{'s' if n != 1 else ''}) in {time.perf_counter() - start:.2f} s")
     return 0

@@ -159,8 +159,8 @@ def test_page_offers_only_configured_regions_and_refuses_a_taken_id(store, tmp_p
     """An unknown region cannot be chosen; a 'new' region reusing a configured id is refused."""
     at = page()
     at.file_uploader[0].upload("plan.docx", make_docx(tmp_path / "plan.docx").read_bytes()).run()
-    assert at.selectbox[0].options == ["滨海·大港 (binhai)", "青岛·大港 (qingdao)", "象山·丹西 (xiangshan)",
-                                       "大连 (dalian)", "➕ 新地区…"]
+    assert at.selectbox[0].options == ["滨海·大港 (binhai)", "滨海新区 (binhai_new_area)", "青岛·大港 (qingdao)",
+                                       "象山·丹西 (xiangshan)", "大连 (dalian)", "➕ 新地区…"]
     at.selectbox[0].set_value("__new__").run()
     fields = {t.label: t for t in at.text_input}
     fields["地区代码（小写字母、数字、下划线）"].set_value("binhai")

@@ -55,7 +55,7 @@ def test_chars_and_counts_modes(con):
     counts = chartdata.build_theme_share_bar(con, Filters(regions=("binhai",), mode="count"), "en")
     assert counts.value_format == "count"
     assert all(float(v).is_integer() for s in counts.series for v in s.values)
-    assert counts.categories == ["Binhai · Dagang 2013", "Binhai · Dagang 2016", "Binhai · Dagang 2023"]
+    assert counts.categories == ["Binhai · Dagang 2016", "Binhai · Dagang 2023"]
 
 
 def test_theme_filter_changes_shown_themes_not_shares(con):
@@ -69,9 +69,10 @@ def test_theme_filter_changes_shown_themes_not_shares(con):
 def test_heatmap_and_radar_shapes(con):
     heat = chartdata.build_theme_heatmap(con, Filters(), "zh")
     assert len(heat.series) == 5 and len(heat.categories) == 12 and len(heat.column_colors) == 12
-    assert heat.meta["series"]["滨海·大港 2013"] == ("binhai", 2013)
+    assert heat.meta["series"]["滨海新区 2013"] == ("binhai_new_area", 2013)
+    assert "滨海·大港 2013" not in heat.meta["series"]
     radar = chartdata.build_theme_radar(con, Filters(regions=("binhai", "qingdao")), "zh")
-    assert [s.name for s in radar.series] == ["滨海·大港 2013", "滨海·大港 2016", "滨海·大港 2023", "青岛·大港 2020"]
+    assert [s.name for s in radar.series] == ["滨海·大港 2016", "滨海·大港 2023", "青岛·大港 2020"]
 
 
 def test_empty_filters_give_empty_specs_not_errors(con):
@@ -83,11 +84,12 @@ def test_empty_filters_give_empty_specs_not_errors(con):
 
 def test_trend_defaults_to_binhai_and_slope(con):
     line = chartdata.build_theme_trend(con, Filters(), "zh")
-    assert line.categories == ["2013", "2016", "2023"] and "滨海·大港" in line.title
+    # Binhai · Dagang is the one place with two years (the 2013 priorities belong to the district).
+    assert line.categories == ["2016", "2023"] and "滨海·大港" in line.title
     slope = chartdata.build_theme_trend(con, Filters(style="slope"), "en")
-    assert slope.key == "theme_slope" and slope.categories == ["2013", "2023"]
+    assert slope.key == "theme_slope" and slope.categories == ["2016", "2023"]
     changes, years = chartdata.term_changes(con, Filters())
-    assert years == [2013, 2023]
+    assert years == [2016, 2023]
     assert (changes.change > 0).any() and (changes.change < 0).any()
 
 

@@ -90,7 +90,11 @@ def default_deck(built_warehouse, tmp_path_factory):
 def test_deck_is_16_9_with_title_slide_and_one_slide_per_chart(default_deck):
     prs = default_deck
     assert abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
-    assert len(prs.slides) == 7
+    # Title and six charts, then a brief per place (4) and the initiative table (tests/test_leaders.py).
+    assert len(prs.slides) > 7 + 4
+    tail = [next(sh.text_frame.text for sh in sl.shapes if sh.has_text_frame) for sl in list(prs.slides)[7:]]
+    assert sum(x.endswith("简报") for x in tail) == 4
+    assert all(x.endswith("简报") or x.startswith("重点工作一览") for x in tail)
     title = "\n".join(texts(prs.slides[0]))
     assert "街道工作文档主题比较" in title
     assert "2026年11月23日" in title
@@ -133,9 +137,9 @@ def test_radar_and_trend_numbers_equal_the_warehouse(default_deck, sql):
     assert list(series) == expected_groups(sql)
     for grp, vals in series.items():
         assert vals == pytest.approx([expected.get((grp, th), 0.0) for th in cats], abs=1e-12)
-    # The trend follows the region with most years: Binhai (2013, 2016, 2023).
+    # The trend follows the region with most years: Binhai · Dagang (2016, 2023).
     cats, series = values(chart_of(default_deck.slides[5]))
-    assert cats == ["2013", "2016", "2023"]
+    assert cats == ["2016", "2023"]
     assert any("滨海" in x and "各年份主题占比变化" in x for x in texts(default_deck.slides[5]))
     for theme, vals in series.items():
         assert vals == pytest.approx([expected.get((f"滨海·大港 {y}", theme), 0.0) for y in cats], abs=1e-12)
@@ -214,22 +218,24 @@ def test_every_run_and_chart_sets_the_east_asian_font(default_deck):
 def test_filtered_english_deck_by_cli(built_warehouse, sql, tmp_path):
     out = tmp_path / "weekly.pptx"
     proc = subprocess.run([sys.executable, "-m", "export", "deck", "--out", str(out), "--warehouse",
-                           str(built_warehouse), "--regions", "binhai", "--years", "2013,2023", "--measure", "chars",
+                           str(built_warehouse), "--regions", "binhai,binhai_new_area", "--years", "2013,2023", "--measure", "chars",
                            "--charts", "theme_share_bar", "--charts", "theme_heatmap,target_achievement_bar",
                            "--lang", "en"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "target_achievement_bar has no data" in proc.stderr
     prs = Presentation(str(out))
-    assert len(prs.slides) == 3
-    assert "Regions: Binhai · Dagang" in "\n".join(texts(prs.slides[0]))
+    # Title, two charts, a brief per chosen place, the initiative table.
+    assert len(prs.slides) == 3 + 2 + 1
+    assert "Regions: Binhai · Dagang, Binhai New Area" in "\n".join(texts(prs.slides[0]))
     assert "Theme shares by region and year (characters)" in texts(prs.slides[1])
     cats, series = values(chart_of(prs.slides[1]))
-    assert cats == ["Binhai · Dagang 2013", "Binhai · Dagang 2023"]
-    expected = expected_shares(sql, regions=["binhai"], years=[2013, 2023], measure="chars")
+    assert cats == ["Binhai · Dagang 2023", "Binhai New Area 2013"]
+    expected = expected_shares(sql, regions=["binhai", "binhai_new_area"], years=[2013, 2023], measure="chars")
     zh_names = theme_names(sql)
     en_names = [r[0] for r in sql.execute("select name_en from themes order by sort_order").fetchall()]
     for zh, en in zip(zh_names, en_names):
-        assert series[en] == pytest.approx([expected.get((f"滨海·大港 {y}", zh), 0.0) for y in (2013, 2023)])
+        assert series[en] == pytest.approx([expected.get(grp, 0.0) for grp in
+                                            (("滨海·大港 2023", zh), ("滨海新区 2013", zh))])
 
 
 @pytest.mark.parametrize("args, message", [

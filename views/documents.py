@@ -47,6 +47,15 @@ st.markdown(f"**{tr('meta_title')}**{colon}{render.esc(meta['title'])} · {tr('m
             f"`{render.esc(meta['source_file'])}`", unsafe_allow_html=True)
 
 sents = ui.query("document_sentences", doc_id=doc_id)
+# A link to one sentence (?doc=...&s=N, from the home cards, initiatives and briefs) shows it first and marks it.
+lkey = ui.page_param("s", [None] + [int(n) for n in sents.sent_no], cast=int)
+if st.session_state.setdefault("_linked_doc", doc_id) != doc_id:  # another document chosen: the link is spent
+    st.session_state[lkey], st.session_state["_linked_doc"] = None, doc_id
+linked = st.session_state[lkey]
+ui.set_page_param("s", linked)
+if linked is not None:
+    row = sents[sents.sent_no == linked].iloc[0]
+    st.info(f"**{tr('linked_sentence', n=linked)}** {row['section'] or ''}\n\n{row['text']}")
 facts = ui.query("document_facts", doc_id=doc_id)
 facts_by_sent = {k: g for k, g in facts.groupby("sent_no")}
 text_col = "text_simplified" if script == "simplified" else "text"
@@ -60,7 +69,8 @@ def sentence_html(row):
     evidence = row["evidence"] if isinstance(row["evidence"], str) else ""
     tip = " / ".join(names) + (f" · {evidence}" if evidence else "")
     theme = row["main_theme"] if row["main_theme"] in lab.theme_color else None
-    return render.sentence(row[text_col], spans=spans, theme=theme, tooltip=tip if theme else "")
+    html = render.sentence(row[text_col], spans=spans, theme=theme, tooltip=tip if theme else "")
+    return render.linked(html) if row["sent_no"] == linked else html
 
 
 outline, reader = st.columns([1, 3])

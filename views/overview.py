@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from app import render, ui
+from app import leaders_ui, render, ui
 from app.ui import tr
 
 ui.page_header("page_overview", "overview_intro")
@@ -22,6 +22,9 @@ else:
                                  (c["documents"], c["regions"], years, f"{c['sentences']:,}", c["facts"],
                                   f"{c['chars']:,}")):
         col.metric(tr(label), value, border=True)
+
+# What each place promised and achieved, each number linked to its sentence.
+leaders_ui.promise_cards(flt, lab)
 
 # Coverage: every configured region, with or without documents.
 st.subheader(tr("coverage"))
