@@ -6,7 +6,6 @@ fact's sentence in the documents view, a theme share's sentences in the theme
 drill-down), so the dashboard (app/render.py), the PDF and the deck slide
 (app/deck.py) all show the same text with the same links.
 """
-import os
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +18,7 @@ import pandas as pd
 from app import queries
 from app.i18n import t
 from app.labels import Labels
+from etl import settings
 
 # Themes named in the emphasis line: the place's largest shares, and its largest gaps to the average.
 TOP_THEMES = 3
@@ -28,7 +28,6 @@ TOP_INITIATIVES = 6
 # Change in theme share below which a shift is not reported (0.02 = 2 percentage points).
 MIN_SHIFT = 0.02
 # Where a link in a PDF or a slide points: the dashboard as `make run` serves it.
-DEFAULT_APP_URL = "http://localhost:8501/"
 # Seconds Chromium may take to print one page.
 PDF_TIMEOUT = 60
 
@@ -83,7 +82,7 @@ class Brief:
 
 def app_url():
     """Base address of the dashboard for links outside it (PDF, slides): JIEDAO_APP_URL, else localhost."""
-    url = os.environ.get("JIEDAO_APP_URL", DEFAULT_APP_URL)
+    url = settings.app_url()
     return url if url.endswith("/") else url + "/"
 
 

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The dashboard listens on localhost only (.streamlit/config.toml), on Streamlit's default port.
+DEFAULT_APP_URL = "http://localhost:8501/"
 
 
 def _path(var, default):
@@ -37,6 +39,11 @@ def regions_file():
 def cache_dir():
     """Per-document extraction cache (JIEDAO_CACHE)."""
     return _path("JIEDAO_CACHE", ROOT / ".cache" / "extract")
+
+
+def app_url():
+    """Where the dashboard is served, for links from the PDF brief and the slides (JIEDAO_APP_URL)."""
+    return os.environ.get("JIEDAO_APP_URL") or DEFAULT_APP_URL
 
 
 def strict_i18n():

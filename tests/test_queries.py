@@ -143,7 +143,7 @@ def test_the_sql_check_sees_multi_line_statements():
 def test_regions_follow_the_configured_sort_order(con, tmp_path, monkeypatch):
     """sort_order in the regions file orders lists and charts; regions the order does not name follow by id."""
     from app.labels import Labels, region_display_order
-    assert list(queries.regions(con, order=["xiangshan", "dalian"]).region_id) == ["xiangshan", "dalian", "binhai", "qingdao"]
+    assert list(queries.regions(con, order=["xiangshan", "dalian"]).region_id) == ["xiangshan", "dalian", "binhai", "binhai_new_area", "qingdao"]
     assert list(queries.coverage(con, order=["dalian"]).region_id.drop_duplicates())[0] == "dalian"
     assert list(queries.regions(con).region_id) == sorted(queries.regions(con).region_id)
     config = tmp_path / "regions.yaml"
