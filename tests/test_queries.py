@@ -151,4 +151,4 @@ def test_regions_follow_the_configured_sort_order(con, tmp_path, monkeypatch):
                       "  - {region_id: binhai}\ndoc_types: []\n", encoding="utf-8")
     monkeypatch.setenv("JIEDAO_REGIONS", str(config))
     assert region_display_order() == ["dalian", "qingdao", "binhai"]
-    assert Labels(con, "zh").region_order == ["dalian", "qingdao", "binhai", "xiangshan"]
+    assert Labels(con, "zh").region_order == ["dalian", "qingdao", "binhai", "binhai_new_area", "xiangshan"]
