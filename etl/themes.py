@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.config import THEMES_FILE, load_yaml
+from etl.theme_model import MODEL_FILE, load_model, probabilities, readable_evidence, unit_features
 
 MAX_THEMES = 3
 CONTEXT_WEIGHT = 3.0          # how much the enclosing section's profile adds
@@ -35,10 +36,17 @@ class ThemeDictionary:
     weights: dict            # term -> tuple of (theme id, weight)
     pattern: re.Pattern
     version: str
+    furniture: tuple = ()    # phrases of page furniture and licence lines: a unit holding one gets no theme
+    model: object = None     # etl.theme_model.ThemeModel, or None: the dictionary alone codes
 
 
-def load_dictionary(path=THEMES_FILE):
-    """Parse the YAML dictionary into a matcher; terms are matched longest first."""
+def load_dictionary(path=THEMES_FILE, model_path=MODEL_FILE):
+    """Parse the YAML dictionary into a matcher; terms are matched longest first.
+
+    The trained model at `model_path` (None or a missing file: none) weighs
+    the dictionary's evidence with the unit's wording; its version is part of
+    the dictionary's, so cached extractions follow a retrained model.
+    """
     data = load_yaml(path)
     themes, weights = [], defaultdict(list)
     for t in data["themes"]:
@@ -48,8 +56,11 @@ def load_dictionary(path=THEMES_FILE):
     for phrase in data.get("neutral") or []:
         weights.setdefault(str(phrase), [])
     pattern = re.compile(trie_regex(weights))
-    version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-    return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version)
+    model = load_model(model_path) if model_path is not None and Path(model_path).is_file() else None
+    stamp = Path(path).read_bytes() + (model.version.encode() if model else b"")
+    version = hashlib.sha256(stamp).hexdigest()[:12]
+    return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version,
+                           tuple(str(p) for p in data.get("furniture") or ()), model)
 
 
 def trie_regex(terms):
@@ -100,7 +111,31 @@ def _share(profile):
 
 
 def code_themes(sentences, dictionary):
-    """Return {sent_no: [(theme, score, evidence), ...]} with the main theme first."""
+    """Return {sent_no: [(theme, score, evidence), ...]} with the main theme first.
+
+    With a model the dictionary's conclusions become features of the model,
+    which makes the final call; without one they are the codes.
+    """
+    units = dictionary_coding(sentences, dictionary)
+    if dictionary.model is None:
+        return {no: u["coded"] for no, u in units.items()}
+    return {no: _model_pick(dictionary.model, u) for no, u in units.items()}
+
+
+def _model_pick(model, unit):
+    """Themes whose probability reaches the threshold, most probable first;
+    evidence is the dictionary's terms where it has any, else the words that
+    pushed the model."""
+    if unit["furniture"]:
+        return []
+    probs, ranked = probabilities(model, unit["features"])
+    chosen = sorted((t for t, p in probs.items() if p >= model.threshold), key=lambda t: -probs[t])
+    return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(ranked[t]))
+            for t in chosen[:MAX_THEMES]]
+
+
+def dictionary_coding(sentences, dictionary):
+    """Per unit: the dictionary's codes, its evidence and the model's features."""
     raw, evidence = {}, {}
     for s in sentences:
         raw[s.sent_no], evidence[s.sent_no] = match_terms(s.text_simplified, dictionary)
@@ -150,7 +185,24 @@ def code_themes(sentences, dictionary):
                                 if top >= FRAMING_MIN_SCORE and top / sum(own.values()) >= FRAMING_MIN_SHARE else [])
             continue
         coded[s.sent_no] = _pick(own, context(s.parent) if s.parent is not None else {}, ev)
-    return coded
+    units = {}
+    for s in sentences:
+        furniture = _is_furniture(s.text_simplified, dictionary)
+        if furniture:
+            coded[s.sent_no] = []
+        ctx = context(s.parent) if s.parent is not None else {}
+        units[s.sent_no] = {
+            "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "furniture": furniture,
+            "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing)}
+    return units
+
+
+def _is_furniture(simplified, dictionary):
+    """Page furniture and licence lines: no Han character, or a furniture phrase of the dictionary."""
+    if not any("\u3400" <= ch <= "\u9fff" for ch in simplified):
+        return True
+    return any(phrase in simplified for phrase in dictionary.furniture)
 
 
 def _framing_units(sentences, children, by_no):

@@ -1,0 +1,162 @@
+"""Train the theme model on the labelled development units; report leave-one-document-out F1.
+
+usage: python eval/train_themes.py [--shared ../shared] [--out etl/models/themes_lr.json] [--lodo]
+
+Reads the documents and their coded units from `../shared` (seeds gold,
+external gold, silver labels) at development time only. What it writes is
+weights: one logistic regression per theme over the features of
+`etl.theme_model.unit_features` (character bigrams, dictionary terms, the
+dictionary coder's scores and codes). No text is stored. With `--lodo` it
+first prints, for every development set, the themes micro-F1 of models each
+trained without the document they are scored on: the honest figure.
+"""
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from etl.normalize import to_simplified  # noqa: E402
+from etl.read import read_document  # noqa: E402
+from etl.segment import segment  # noqa: E402
+from etl.theme_model import MODEL_FILE, ThemeModel  # noqa: E402
+from etl.themes import MAX_THEMES, dictionary_coding, load_dictionary  # noqa: E402
+
+MIN_DF = 2                # a feature seen in one training unit only is noise
+L2 = 0.02                 # ridge penalty per unit: keeps rare bigrams from memorising units
+STEPS = 400               # full-batch Adam steps; the loss is flat well before
+LEARNING_RATE = 0.05
+THRESHOLD = 0.4           # probability from which a theme is coded
+SILVER_WEIGHT = 0.7       # silver is coded once, without adjudication: it counts less
+MIN_WEIGHT = 1e-3         # smaller weights are dropped from the stored model
+
+
+def dev_sets(shared):
+    """(set name, texts dir, labels dir, label suffix, unit weight) of every development set."""
+    return [("seeds", shared / "seeds", shared / "gold", ".gold.json", 1.0),
+            ("external", shared / "external" / "texts", shared / "external" / "gold", ".gold.json", 1.0),
+            ("silver", shared / "silver" / "texts", shared / "silver" / "labels", ".silver.json", SILVER_WEIGHT)]
+
+
+def load_units(shared, dictionary):
+    """Every labelled unit as (set, document, features, gold themes, furniture, weight)."""
+    rows = []
+    for name, texts, labels, suffix, weight in dev_sets(shared):
+        for gfile in sorted(labels.glob("*" + suffix)):
+            stem = gfile.name[:-len(suffix)]
+            raw = read_document(texts / (stem + ".txt"))
+            sentences = segment(raw.text, to_simplified(raw.text))
+            coded = dictionary_coding(sentences, dictionary)
+            for u in json.loads(gfile.read_text(encoding="utf-8")):
+                match = next((s for s in sentences if u["key"] in s.text), None)
+                if match is None:
+                    continue
+                unit = coded[match.sent_no]
+                rows.append((name, stem, unit["features"], tuple(u.get("themes") or ()), unit["furniture"], weight))
+    return rows
+
+
+def fit(rows, themes):
+    """One-vs-rest logistic regression, full-batch Adam with an L2 penalty."""
+    df = Counter(f for r in rows for f in r[2])
+    vocab = sorted(f for f, c in df.items() if c >= MIN_DF)
+    index = {f: i for i, f in enumerate(vocab)}
+    x = np.zeros((len(rows), len(vocab)), dtype=np.float32)
+    y = np.zeros((len(rows), len(themes)), dtype=np.float32)
+    sw = np.array([r[5] for r in rows], dtype=np.float32)[:, None]
+    for n, r in enumerate(rows):
+        for f, v in r[2].items():
+            if f in index:
+                x[n, index[f]] = v
+        for t in r[3]:
+            y[n, themes.index(t)] = 1.0
+    w = np.zeros((len(vocab), len(themes)), dtype=np.float32)
+    b = np.zeros(len(themes), dtype=np.float32)
+    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    total = float(sw.sum())
+    for step in range(1, STEPS + 1):
+        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        g = (p - y) * sw / total
+        gw = x.T @ g + L2 * w * len(rows) / total
+        gb = g.sum(axis=0)
+        for param, grad, m, v in ((w, gw, m_w, v_w), (b, gb, m_b, v_b)):
+            m *= 0.9
+            m += 0.1 * grad
+            v *= 0.999
+            v += 0.001 * grad * grad
+            param -= LEARNING_RATE * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return vocab, w, b
+
+
+def to_model(vocab, w, b, themes, threshold=THRESHOLD):
+    weights = {}
+    for f, row in zip(vocab, w):
+        kept = tuple((i, round(float(x), 4)) for i, x in enumerate(row) if abs(x) >= MIN_WEIGHT)
+        if kept:
+            weights[f] = kept
+    return ThemeModel(tuple(themes), tuple(round(float(x), 4) for x in b), weights, threshold, "")
+
+
+def predict(model, feats, furniture, threshold):
+    from etl.theme_model import probabilities
+    if furniture:
+        return set()
+    probs, _ = probabilities(model, feats)
+    return set(sorted((t for t, p in probs.items() if p >= threshold), key=lambda t: -probs[t])[:MAX_THEMES])
+
+
+def micro_f1(pairs):
+    tp = sum(len(g & p) for g, p in pairs)
+    fp = sum(len(p - g) for g, p in pairs)
+    fn = sum(len(g - p) for g, p in pairs)
+    prec, rec = tp / max(1, tp + fp), tp / max(1, tp + fn)
+    return prec, rec, 2 * prec * rec / max(1e-9, prec + rec)
+
+
+def lodo(rows, themes, thresholds):
+    """Micro P/R/F1 per set and threshold, each document scored by a model trained without it."""
+    pairs = {}
+    for doc in sorted({(r[0], r[1]) for r in rows}):
+        train = [r for r in rows if (r[0], r[1]) != doc]
+        model = to_model(*fit(train, themes), themes)
+        for r in rows:
+            if (r[0], r[1]) == doc:
+                for th in thresholds:
+                    pairs.setdefault((r[0], th), []).append((set(r[3]), predict(model, r[2], r[4], th)))
+    return {k: micro_f1(v) for k, v in sorted(pairs.items())}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--out", type=Path, default=MODEL_FILE)
+    ap.add_argument("--lodo", action="store_true")
+    ap.add_argument("--thresholds", default=str(THRESHOLD))
+    args = ap.parse_args(argv)
+    dictionary = load_dictionary(model_path=None)
+    themes = [t["id"] for t in dictionary.themes]
+    rows = load_units(args.shared, dictionary)
+    print(f"{len(rows)} labelled units from {len({(r[0], r[1]) for r in rows})} documents")
+    if args.lodo:
+        thresholds = [float(x) for x in args.thresholds.split(",")]
+        for (name, th), (p, r, f) in lodo(rows, themes, thresholds).items():
+            print(f"LODO {name:9} threshold {th:.2f}  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    model = to_model(*fit(rows, themes), themes)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    dense = {f: [0.0] * len(themes) for f in model.weights}
+    for f, pairs in model.weights.items():
+        for i, x in pairs:
+            dense[f][i] = x
+    args.out.write_text(json.dumps({"themes": themes, "bias": list(model.bias), "threshold": model.threshold,
+                                    "weights": dict(sorted(dense.items()))},
+                                   ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} ({len(dense)} features)")
+
+
+if __name__ == "__main__":
+    main()
