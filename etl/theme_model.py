@@ -43,7 +43,7 @@ def text_features(simplified):
     return grams
 
 
-def unit_features(simplified, own, context, baseline, evidence, is_heading, framing):
+def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0):
     """Feature -> value for one unit; the same function serves training and coding."""
     feats = dict.fromkeys(text_features(simplified), 1.0)
     for terms in evidence.values():
@@ -58,6 +58,8 @@ def unit_features(simplified, own, context, baseline, evidence, is_heading, fram
         feats[prefix + t] = 1.0
         if rank == 0:
             feats[prefix + "main:" + t] = 1.0
+    if outside:
+        feats["outside"] = min(outside, OWN_SCORE_CAP) / OWN_SCORE_SCALE
     if is_heading:
         feats["heading"] = 1.0
     if framing:

@@ -28,6 +28,12 @@ HEADING_MIN_SHARE = 0.3       # a heading's main theme must hold this share of i
 HEADING_SECONDARY_SHARE = 0.2
 HEADING_WEIGHT = 1.0          # weight of a heading's own words in its section profile
 HEADING_MAX_SPAN = 0.5        # a heading over more of the document is a title: no theme
+LIST_ITEM_WEIGHT = 0.5        # a term that is one short item of an enumeration names a field in passing
+LIST_MIN_ITEMS = 3            # fewer items joined by 、 are a compound, not an enumeration
+LIST_ITEM_MAX_CHARS = 6       # a longer item is a clause of its own and keeps its full weight
+OUTSIDE = "_outside"          # pseudo-theme of the topics the guide leaves out (defence, diplomacy, ...)
+OUTSIDE_WEIGHT = 3.0          # an outside-topic term weighs like a strong term of a theme
+_CLAUSE = re.compile(r"[^，,：:；;。！？!?（）()]+")
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,8 @@ def load_dictionary(path=THEMES_FILE, model_path=MODEL_FILE):
             weights[str(term)].append((t["id"], float(weight)))
     for phrase in data.get("neutral") or []:
         weights.setdefault(str(phrase), [])
+    for term in data.get("outside") or []:
+        weights[str(term)].append((OUTSIDE, OUTSIDE_WEIGHT))
     pattern = re.compile(trie_regex(weights))
     model = load_model(model_path) if model_path is not None and Path(model_path).is_file() else None
     stamp = Path(path).read_bytes() + (model.version.encode() if model else b"")
@@ -94,15 +102,53 @@ def default_dictionary(path=str(THEMES_FILE)):
 
 
 def match_terms(text, dictionary):
-    """Raw per-theme scores of one text and the terms behind them."""
+    """Raw per-theme scores of one text and the terms behind them.
+
+    A term that is the only item of an enumeration (产业、教育、生态等领域)
+    pointing to its theme names a field in passing, not what the unit is
+    about: it weighs LIST_ITEM_WEIGHT. When several items share the theme
+    (舆情、信访、维稳) the enumeration is the content and keeps full weight.
+    Terms of topics outside the guide count under OUTSIDE.
+    """
     scores, evidence = defaultdict(float), defaultdict(list)
+    items = _list_item_spans(text)
+    hits = []
     for m in dictionary.pattern.finditer(text):
-        term = m.group()
+        item = next((i for i, (a, b, _) in enumerate(items) if a <= m.start() and m.end() <= b), None)
+        hits.append((m.group(), items[item][2] if item is not None else None, item))
+    items_per_theme = defaultdict(set)
+    for term, enum, item in hits:
+        for theme, _ in dictionary.weights[term]:
+            if enum is not None:
+                items_per_theme[(theme, enum)].add(item)
+    for term, enum, _ in hits:
         for theme, weight in dictionary.weights[term]:
+            passing = enum is not None and len(items_per_theme[(theme, enum)]) == 1
             if evidence[theme].count(term) < 2:
-                scores[theme] += weight
+                scores[theme] += weight * (LIST_ITEM_WEIGHT if passing else 1.0)
             evidence[theme].append(term)
     return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
+
+
+def _list_item_spans(text):
+    """(start, end, enumeration number) of the short items of enumerations (three or more items joined by 、)."""
+    spans = []
+    for n, clause in enumerate(_CLAUSE.finditer(text)):
+        parts = clause.group().split("、")
+        if len(parts) < LIST_MIN_ITEMS:
+            continue
+        pos = clause.start()
+        for i, part in enumerate(parts):
+            item = part
+            if i == len(parts) - 1:
+                item = part.split("等")[0] if "等" in part else ""
+            elif i == 0:
+                item = part[-LIST_ITEM_MAX_CHARS:]
+                pos += len(part) - len(item)
+            if item and len(item) <= LIST_ITEM_MAX_CHARS:
+                spans.append((pos, pos + len(item), n))
+            pos += len(item) + 1
+    return spans
 
 
 def _share(profile):
@@ -136,9 +182,11 @@ def _model_pick(model, unit):
 
 def dictionary_coding(sentences, dictionary):
     """Per unit: the dictionary's codes, its evidence and the model's features."""
-    raw, evidence = {}, {}
+    raw, evidence, outside = {}, {}, {}
     for s in sentences:
         raw[s.sent_no], evidence[s.sent_no] = match_terms(s.text_simplified, dictionary)
+        outside[s.sent_no] = raw[s.sent_no].pop(OUTSIDE, 0.0)
+        evidence[s.sent_no].pop(OUTSIDE, None)
     children = defaultdict(list)
     for s in sentences:
         if s.parent is not None:
@@ -188,13 +236,16 @@ def dictionary_coding(sentences, dictionary):
     units = {}
     for s in sentences:
         furniture = _is_furniture(s.text_simplified, dictionary)
-        if furniture:
+        # a unit about defence, diplomacy or the like is outside the guide's table,
+        # unless a theme's own evidence outweighs it (国防科技工业: economy)
+        beyond = outside[s.sent_no] > 0 and outside[s.sent_no] >= max(raw[s.sent_no].values(), default=0.0)
+        if furniture or beyond:
             coded[s.sent_no] = []
         ctx = context(s.parent) if s.parent is not None else {}
         units[s.sent_no] = {
             "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "furniture": furniture,
             "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
-                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing)}
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])}
     return units
 
 
