@@ -233,9 +233,12 @@ def dictionary_coding(sentences, dictionary):
                                 if top >= FRAMING_MIN_SCORE and top / sum(own.values()) >= FRAMING_MIN_SHARE else [])
             continue
         coded[s.sent_no] = _pick(own, context(s.parent) if s.parent is not None else {}, ev)
-    units = {}
+    units, furniture_units = {}, set()
     for s in sentences:
-        furniture = _is_furniture(s.text_simplified, dictionary)
+        # a licence block is furniture down to its fragments (法律、法规 under 本作品是…)
+        furniture = _is_furniture(s.text_simplified, dictionary) or s.parent in furniture_units
+        if furniture:
+            furniture_units.add(s.sent_no)
         # a unit about defence, diplomacy or the like is outside the guide's table,
         # unless a theme's own evidence outweighs it (国防科技工业: economy)
         beyond = outside[s.sent_no] > 0 and outside[s.sent_no] >= max(raw[s.sent_no].values(), default=0.0)
