@@ -29,7 +29,8 @@ class ThemeModel:
     themes: tuple             # theme ids, the order of each weight vector
     bias: tuple
     weights: dict             # feature -> tuple of (theme index, weight)
-    threshold: float          # a theme is coded when its probability reaches this
+    keep: float               # a dictionary code stands while the model gives it this probability
+    add: float                # the model adds a theme the dictionary missed from this probability
     version: str
 
 
@@ -70,17 +71,27 @@ def unit_features(simplified, own, context, baseline, evidence, is_heading, fram
 
 
 def probabilities(model, feats):
-    """Theme -> probability, and theme -> features ranked by their contribution."""
+    """Theme -> probability of one unit."""
     z = list(model.bias)
-    contrib = [[] for _ in model.themes]
     for f, v in feats.items():
         for i, w in model.weights.get(f, ()):
             z[i] += w * v
-            if w > 0:
-                contrib[i].append((w * v, f))
-    probs = {t: 1.0 / (1.0 + math.exp(-zi)) for t, zi in zip(model.themes, z)}
-    ranked = {t: [f for _, f in sorted(c, reverse=True)] for t, c in zip(model.themes, contrib)}
-    return probs, ranked
+    return {t: 1.0 / (1.0 + math.exp(-zi)) for t, zi in zip(model.themes, z)}
+
+
+def contributors(model, feats, theme):
+    """The unit's features that pushed `theme` up, strongest first."""
+    i = model.themes.index(theme)
+    pushed = [(w * v, f) for f, v in feats.items() for j, w in model.weights.get(f, ()) if j == i and w > 0]
+    return [f for _, f in sorted(pushed, reverse=True)]
+
+
+def combine(model, probs, dictionary_codes):
+    """Themes of a unit, most probable first: the dictionary's codes the model
+    does not reject, and the themes the model is confident of on its own."""
+    coded = {t for t, _, _ in dictionary_codes}
+    chosen = [t for t, p in probs.items() if (p >= model.keep and t in coded) or p >= model.add]
+    return sorted(chosen, key=lambda t: -probs[t])
 
 
 def readable_evidence(features):
@@ -100,7 +111,7 @@ def load_model(path=MODEL_FILE):
     themes = tuple(data["themes"])
     weights = {f: tuple((i, w) for i, w in enumerate(ws) if w) for f, ws in data["weights"].items()}
     version = hashlib.sha256(Path(path).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
-    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["threshold"]), version)
+    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["keep"]), float(data["add"]), version)
 
 
 @lru_cache(maxsize=4)

@@ -14,7 +14,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.config import THEMES_FILE, load_yaml
-from etl.theme_model import MODEL_FILE, load_model, probabilities, readable_evidence, unit_features
+from etl.theme_model import (
+    MODEL_FILE,
+    combine,
+    contributors,
+    load_model,
+    probabilities,
+    readable_evidence,
+    unit_features,
+)
 
 MAX_THEMES = 3
 CONTEXT_WEIGHT = 3.0          # how much the enclosing section's profile adds
@@ -162,25 +170,24 @@ def code_themes(sentences, dictionary):
     With a model the dictionary's conclusions become features of the model,
     which makes the final call; without one they are the codes.
     """
-    units = dictionary_coding(sentences, dictionary)
+    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None)
     if dictionary.model is None:
         return {no: u["coded"] for no, u in units.items()}
     return {no: _model_pick(dictionary.model, u) for no, u in units.items()}
 
 
 def _model_pick(model, unit):
-    """Themes whose probability reaches the threshold, most probable first;
-    evidence is the dictionary's terms where it has any, else the words that
-    pushed the model."""
+    """The model's call on the dictionary's codes; evidence is the dictionary's
+    terms where it has any, else the words that pushed the model."""
     if unit["furniture"]:
         return []
-    probs, ranked = probabilities(model, unit["features"])
-    chosen = sorted((t for t, p in probs.items() if p >= model.threshold), key=lambda t: -probs[t])
-    return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(ranked[t]))
+    probs = probabilities(model, unit["features"])
+    chosen = combine(model, probs, unit["coded"])
+    return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(contributors(model, unit["features"], t)))
             for t in chosen[:MAX_THEMES]]
 
 
-def dictionary_coding(sentences, dictionary):
+def dictionary_coding(sentences, dictionary, with_features=True):
     """Per unit: the dictionary's codes, its evidence and the model's features."""
     raw, evidence, outside = {}, {}, {}
     for s in sentences:
@@ -248,7 +255,8 @@ def dictionary_coding(sentences, dictionary):
         units[s.sent_no] = {
             "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "furniture": furniture,
             "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
-                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])}
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])
+            if with_features else None}
     return units
 
 
