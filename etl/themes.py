@@ -41,6 +41,7 @@ LIST_MIN_ITEMS = 3            # fewer items joined by 、 are a compound, not an
 LIST_ITEM_MAX_CHARS = 6       # a longer item is a clause of its own and keeps its full weight
 OUTSIDE = "_outside"          # pseudo-theme of the topics the guide leaves out (defence, diplomacy, ...)
 OUTSIDE_WEIGHT = 3.0          # an outside-topic term weighs like a strong term of a theme
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _CLAUSE = re.compile(r"[^，,：:；;。！？!?（）()]+")
 
 
@@ -50,7 +51,7 @@ class ThemeDictionary:
     weights: dict            # term -> tuple of (theme id, weight)
     pattern: re.Pattern
     version: str
-    furniture: tuple = ()    # phrases of page furniture and licence lines: a unit holding one gets no theme
+    furniture: re.Pattern = None  # phrases of page furniture and licence lines: a unit holding one gets no theme
     model: object = None     # etl.theme_model.ThemeModel, or None: the dictionary alone codes
 
 
@@ -76,7 +77,7 @@ def load_dictionary(path=THEMES_FILE, model_path=MODEL_FILE):
     stamp = Path(path).read_bytes() + (model.version.encode() if model else b"")
     version = hashlib.sha256(stamp).hexdigest()[:12]
     return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version,
-                           tuple(str(p) for p in data.get("furniture") or ()), model)
+                           re.compile(trie_regex([str(p) for p in data.get("furniture") or ()])), model)
 
 
 def trie_regex(terms):
@@ -119,7 +120,15 @@ def match_terms(text, dictionary):
     Terms of topics outside the guide count under OUTSIDE.
     """
     scores, evidence = defaultdict(float), defaultdict(list)
-    items = _list_item_spans(text)
+    items = _list_item_spans(text) if text.count("、") >= LIST_MIN_ITEMS - 1 else []
+    if not items:
+        for m in dictionary.pattern.finditer(text):
+            term = m.group()
+            for theme, weight in dictionary.weights[term]:
+                if evidence[theme].count(term) < 2:
+                    scores[theme] += weight
+                evidence[theme].append(term)
+        return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
     hits = []
     for m in dictionary.pattern.finditer(text):
         item = next((i for i, (a, b, _) in enumerate(items) if a <= m.start() and m.end() <= b), None)
@@ -178,11 +187,13 @@ def code_themes(sentences, dictionary):
 
 def _model_pick(model, unit):
     """The model's call on the dictionary's codes; evidence is the dictionary's
-    terms where it has any, else the words that pushed the model."""
-    if unit["furniture"]:
+    terms where it has any, else the words that pushed the model. Furniture
+    and topics outside the guide stay silent; framing gets no theme the
+    dictionary did not find on strong evidence."""
+    if unit["silent"]:
         return []
     probs = probabilities(model, unit["features"])
-    chosen = combine(model, probs, unit["coded"])
+    chosen = combine(model, probs, unit["coded"], framing=unit["framing"])
     return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(contributors(model, unit["features"], t)))
             for t in chosen[:MAX_THEMES]]
 
@@ -253,7 +264,8 @@ def dictionary_coding(sentences, dictionary, with_features=True):
             coded[s.sent_no] = []
         ctx = context(s.parent) if s.parent is not None else {}
         units[s.sent_no] = {
-            "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "furniture": furniture,
+            "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "silent": furniture or beyond,
+            "framing": s.sent_no in framing,
             "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
                                       evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])
             if with_features else None}
@@ -262,9 +274,10 @@ def dictionary_coding(sentences, dictionary, with_features=True):
 
 def _is_furniture(simplified, dictionary):
     """Page furniture and licence lines: no Han character, or a furniture phrase of the dictionary."""
-    if not any("\u3400" <= ch <= "\u9fff" for ch in simplified):
+    if not _HAN.search(simplified):
         return True
-    return any(phrase in simplified for phrase in dictionary.furniture)
+    return dictionary.furniture is not None and bool(dictionary.furniture.pattern) and bool(
+        dictionary.furniture.search(simplified))
 
 
 def _framing_units(sentences, children, by_no):

@@ -58,7 +58,7 @@ def load_units(shared, dictionary):
                 if match is None:
                     continue
                 unit = coded[match.sent_no]
-                rows.append((name, stem, unit["features"], tuple(u.get("themes") or ()), unit, weight))
+                rows.append((name, stem, unit["features"].as_dict(), tuple(u.get("themes") or ()), unit, weight))
     return rows
 
 
@@ -108,20 +108,20 @@ def fit(rows, themes):
 
 
 def to_model(vocab, w, b, themes, keep=KEEP, add=ADD):
+    """The fitted weights as a ThemeModel; features whose weights are all small are dropped."""
     weights = {}
     for f, row in zip(vocab, w):
-        kept = tuple((i, round(float(x), 4)) for i, x in enumerate(row) if abs(x) >= MIN_WEIGHT)
-        if kept:
-            weights[f] = kept
+        if np.abs(row).max() >= MIN_WEIGHT:
+            weights[f] = tuple(round(float(x), 4) if abs(x) >= MIN_WEIGHT else 0.0 for x in row)
     return ThemeModel(tuple(themes), tuple(round(float(x), 4) for x in b), weights, keep, add, "")
 
 
 def predict(model, unit):
     """The themes `etl.themes` would code for one unit (without evidence)."""
-    if unit["furniture"]:
+    if unit["silent"]:
         return set()
     probs = probabilities(model, unit["features"])
-    return set(combine(model, probs, unit["coded"])[:MAX_THEMES])
+    return set(combine(model, probs, unit["coded"], framing=unit["framing"])[:MAX_THEMES])
 
 
 def micro_f1(pairs):
@@ -161,10 +161,7 @@ def main(argv=None):
             print(f"LODO {name:9} {coder:10}  P {p:.3f} R {r:.3f} F1 {f:.3f}")
     model = to_model(*fit(rows, themes), themes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    dense = {f: [0.0] * len(themes) for f in model.weights}
-    for f, pairs in model.weights.items():
-        for i, x in pairs:
-            dense[f][i] = x
+    dense = {f: list(ws) for f, ws in model.weights.items()}
     args.out.write_text(json.dumps({"themes": themes, "bias": list(model.bias), "keep": model.keep, "add": model.add,
                                     "weights": dict(sorted(dense.items()))},
                                    ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
