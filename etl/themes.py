@@ -2,9 +2,16 @@
 
 Matching runs a weighted dictionary (`themes.yaml`, editable by staff) over
 the Simplified text. A unit is coded by what it says and where it stands:
-its own matched terms weigh most, the profile of the section it belongs to
-breaks ties and fills in units that only make sense in context, and a
-heading takes the dominant themes of the section it opens.
+its own matched terms weigh most (a term that is one item of an enumeration
+weighs less), the profile of the section it belongs to breaks ties and fills
+in units that only make sense in context, and a heading takes the dominant
+themes of the section it opens. Furniture and topics outside the guide's
+table get no theme.
+
+When a trained model is committed (`etl/models/themes_lr.json`, see
+`etl/theme_model.py`) the dictionary's scores and codes become features of
+the model, which keeps the dictionary codes it does not reject and adds the
+themes it is confident of; the score is then the model's probability.
 """
 import hashlib
 import re
