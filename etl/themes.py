@@ -2,9 +2,16 @@
 
 Matching runs a weighted dictionary (`themes.yaml`, editable by staff) over
 the Simplified text. A unit is coded by what it says and where it stands:
-its own matched terms weigh most, the profile of the section it belongs to
-breaks ties and fills in units that only make sense in context, and a
-heading takes the dominant themes of the section it opens.
+its own matched terms weigh most (a term that is one item of an enumeration
+weighs less), the profile of the section it belongs to breaks ties and fills
+in units that only make sense in context, and a heading takes the dominant
+themes of the section it opens. Furniture and topics outside the guide's
+table get no theme.
+
+When a trained model is committed (`etl/models/themes_lr.json`, see
+`etl/theme_model.py`) the dictionary's scores and codes become features of
+the model, which keeps the dictionary codes it does not reject and adds the
+themes it is confident of; the score is then the model's probability.
 """
 import hashlib
 import re
@@ -14,6 +21,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.config import THEMES_FILE, load_yaml
+from etl.theme_model import (
+    MODEL_FILE,
+    combine,
+    contributors,
+    load_model,
+    probabilities,
+    readable_evidence,
+    unit_features,
+)
 
 MAX_THEMES = 3
 CONTEXT_WEIGHT = 3.0          # how much the enclosing section's profile adds
@@ -27,6 +43,13 @@ HEADING_MIN_SHARE = 0.3       # a heading's main theme must hold this share of i
 HEADING_SECONDARY_SHARE = 0.2
 HEADING_WEIGHT = 1.0          # weight of a heading's own words in its section profile
 HEADING_MAX_SPAN = 0.5        # a heading over more of the document is a title: no theme
+LIST_ITEM_WEIGHT = 0.5        # a term that is one short item of an enumeration names a field in passing
+LIST_MIN_ITEMS = 3            # fewer items joined by 、 are a compound, not an enumeration
+LIST_ITEM_MAX_CHARS = 6       # a longer item is a clause of its own and keeps its full weight
+OUTSIDE = "_outside"          # pseudo-theme of the topics the guide leaves out (defence, diplomacy, ...)
+OUTSIDE_WEIGHT = 3.0          # an outside-topic term weighs like a strong term of a theme
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_CLAUSE = re.compile(r"[^，,：:；;。！？!?（）()]+")
 
 
 @dataclass(frozen=True)
@@ -35,10 +58,17 @@ class ThemeDictionary:
     weights: dict            # term -> tuple of (theme id, weight)
     pattern: re.Pattern
     version: str
+    furniture: re.Pattern = None  # phrases of page furniture and licence lines: a unit holding one gets no theme
+    model: object = None     # etl.theme_model.ThemeModel, or None: the dictionary alone codes
 
 
-def load_dictionary(path=THEMES_FILE):
-    """Parse the YAML dictionary into a matcher; terms are matched longest first."""
+def load_dictionary(path=THEMES_FILE, model_path=MODEL_FILE):
+    """Parse the YAML dictionary into a matcher; terms are matched longest first.
+
+    The trained model at `model_path` (None or a missing file: none) weighs
+    the dictionary's evidence with the unit's wording; its version is part of
+    the dictionary's, so cached extractions follow a retrained model.
+    """
     data = load_yaml(path)
     themes, weights = [], defaultdict(list)
     for t in data["themes"]:
@@ -47,9 +77,14 @@ def load_dictionary(path=THEMES_FILE):
             weights[str(term)].append((t["id"], float(weight)))
     for phrase in data.get("neutral") or []:
         weights.setdefault(str(phrase), [])
+    for term in data.get("outside") or []:
+        weights[str(term)].append((OUTSIDE, OUTSIDE_WEIGHT))
     pattern = re.compile(trie_regex(weights))
-    version = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-    return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version)
+    model = load_model(model_path) if model_path is not None and Path(model_path).is_file() else None
+    stamp = Path(path).read_bytes() + (model.version.encode() if model else b"")
+    version = hashlib.sha256(stamp).hexdigest()[:12]
+    return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version,
+                           re.compile(trie_regex([str(p) for p in data.get("furniture") or ()])), model)
 
 
 def trie_regex(terms):
@@ -83,15 +118,61 @@ def default_dictionary(path=str(THEMES_FILE)):
 
 
 def match_terms(text, dictionary):
-    """Raw per-theme scores of one text and the terms behind them."""
+    """Raw per-theme scores of one text and the terms behind them.
+
+    A term that is the only item of an enumeration (产业、教育、生态等领域)
+    pointing to its theme names a field in passing, not what the unit is
+    about: it weighs LIST_ITEM_WEIGHT. When several items share the theme
+    (舆情、信访、维稳) the enumeration is the content and keeps full weight.
+    Terms of topics outside the guide count under OUTSIDE.
+    """
     scores, evidence = defaultdict(float), defaultdict(list)
+    items = _list_item_spans(text) if text.count("、") >= LIST_MIN_ITEMS - 1 else []
+    if not items:
+        for m in dictionary.pattern.finditer(text):
+            term = m.group()
+            for theme, weight in dictionary.weights[term]:
+                if evidence[theme].count(term) < 2:
+                    scores[theme] += weight
+                evidence[theme].append(term)
+        return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
+    hits = []
     for m in dictionary.pattern.finditer(text):
-        term = m.group()
+        item = next((i for i, (a, b, _) in enumerate(items) if a <= m.start() and m.end() <= b), None)
+        hits.append((m.group(), items[item][2] if item is not None else None, item))
+    items_per_theme = defaultdict(set)
+    for term, enum, item in hits:
+        for theme, _ in dictionary.weights[term]:
+            if enum is not None:
+                items_per_theme[(theme, enum)].add(item)
+    for term, enum, _ in hits:
         for theme, weight in dictionary.weights[term]:
+            passing = enum is not None and len(items_per_theme[(theme, enum)]) == 1
             if evidence[theme].count(term) < 2:
-                scores[theme] += weight
+                scores[theme] += weight * (LIST_ITEM_WEIGHT if passing else 1.0)
             evidence[theme].append(term)
     return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
+
+
+def _list_item_spans(text):
+    """(start, end, enumeration number) of the short items of enumerations (three or more items joined by 、)."""
+    spans = []
+    for n, clause in enumerate(_CLAUSE.finditer(text)):
+        parts = clause.group().split("、")
+        if len(parts) < LIST_MIN_ITEMS:
+            continue
+        pos = clause.start()
+        for i, part in enumerate(parts):
+            item = part
+            if i == len(parts) - 1:
+                item = part.split("等")[0] if "等" in part else ""
+            elif i == 0:
+                item = part[-LIST_ITEM_MAX_CHARS:]
+                pos += len(part) - len(item)
+            if item and len(item) <= LIST_ITEM_MAX_CHARS:
+                spans.append((pos, pos + len(item), n))
+            pos += len(item) + 1
+    return spans
 
 
 def _share(profile):
@@ -100,10 +181,37 @@ def _share(profile):
 
 
 def code_themes(sentences, dictionary):
-    """Return {sent_no: [(theme, score, evidence), ...]} with the main theme first."""
-    raw, evidence = {}, {}
+    """Return {sent_no: [(theme, score, evidence), ...]} with the main theme first.
+
+    With a model the dictionary's conclusions become features of the model,
+    which makes the final call; without one they are the codes.
+    """
+    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None)
+    if dictionary.model is None:
+        return {no: u["coded"] for no, u in units.items()}
+    return {no: _model_pick(dictionary.model, u) for no, u in units.items()}
+
+
+def _model_pick(model, unit):
+    """The model's call on the dictionary's codes; evidence is the dictionary's
+    terms where it has any, else the words that pushed the model. Furniture
+    and topics outside the guide stay silent; framing gets no theme the
+    dictionary did not find on strong evidence."""
+    if unit["silent"]:
+        return []
+    probs = probabilities(model, unit["features"])
+    chosen = combine(model, probs, unit["coded"], framing=unit["framing"])
+    return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(contributors(model, unit["features"], t)))
+            for t in chosen[:MAX_THEMES]]
+
+
+def dictionary_coding(sentences, dictionary, with_features=True):
+    """Per unit: the dictionary's codes, its evidence and the model's features."""
+    raw, evidence, outside = {}, {}, {}
     for s in sentences:
         raw[s.sent_no], evidence[s.sent_no] = match_terms(s.text_simplified, dictionary)
+        outside[s.sent_no] = raw[s.sent_no].pop(OUTSIDE, 0.0)
+        evidence[s.sent_no].pop(OUTSIDE, None)
     children = defaultdict(list)
     for s in sentences:
         if s.parent is not None:
@@ -150,7 +258,33 @@ def code_themes(sentences, dictionary):
                                 if top >= FRAMING_MIN_SCORE and top / sum(own.values()) >= FRAMING_MIN_SHARE else [])
             continue
         coded[s.sent_no] = _pick(own, context(s.parent) if s.parent is not None else {}, ev)
-    return coded
+    units, furniture_units = {}, set()
+    for s in sentences:
+        # a licence block is furniture down to its fragments (法律、法规 under 本作品是…)
+        furniture = _is_furniture(s.text_simplified, dictionary) or s.parent in furniture_units
+        if furniture:
+            furniture_units.add(s.sent_no)
+        # a unit about defence, diplomacy or the like is outside the guide's table,
+        # unless a theme's own evidence outweighs it (国防科技工业: economy)
+        beyond = outside[s.sent_no] > 0 and outside[s.sent_no] >= max(raw[s.sent_no].values(), default=0.0)
+        if furniture or beyond:
+            coded[s.sent_no] = []
+        ctx = context(s.parent) if s.parent is not None else {}
+        units[s.sent_no] = {
+            "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "silent": furniture or beyond,
+            "framing": s.sent_no in framing,
+            "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])
+            if with_features else None}
+    return units
+
+
+def _is_furniture(simplified, dictionary):
+    """Page furniture and licence lines: no Han character, or a furniture phrase of the dictionary."""
+    if not _HAN.search(simplified):
+        return True
+    return dictionary.furniture is not None and bool(dictionary.furniture.pattern) and bool(
+        dictionary.furniture.search(simplified))
 
 
 def _framing_units(sentences, children, by_no):

@@ -1,0 +1,143 @@
+"""A compact statistical theme model that works with the editable dictionary.
+
+One-vs-rest logistic regression per theme of the guide. Its features are the
+unit's character bigrams, the dictionary terms it contains, and what the
+dictionary coder concluded (its own scores, its section context, its codes):
+the dictionary stays the part staff edit, the model learns how coders weigh
+it against the wording of the unit. The weights are trained by
+`eval/train_themes.py` on the labelled development units and stored in
+`etl/models/themes_lr.json` (weights only, no texts). Inference is a sparse
+dot product in plain Python: deterministic and cheap.
+"""
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).resolve().parent / "models" / "themes_lr.json"
+OWN_SCORE_CAP = 9.0           # dictionary scores beyond three strong terms add nothing more
+OWN_SCORE_SCALE = 3.0         # one strong term (weight 3) is feature value 1
+CONTEXT_MIN_SHARE = 0.2       # smaller shares of the section's profile are noise and cost time
+FRAMING_ADD = 0.5             # a preamble or closing gets a theme the dictionary missed only from this probability
+EVIDENCE_TERMS = 3            # model-driven codes store this many top contributing features
+_RUN = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class ThemeModel:
+    themes: tuple             # theme ids, the order of each weight vector
+    bias: tuple
+    weights: dict             # feature -> tuple of one weight per theme
+    keep: float               # a dictionary code stands while the model gives it this probability
+    add: float                # the model adds a theme the dictionary missed from this probability
+    version: str
+
+
+def text_features(simplified):
+    """Character bigrams of the unit's runs of Han, Latin and digits (presence only).
+
+    They are the only features without a `kind:` prefix, so they need no
+    string building of their own.
+    """
+    grams = set()
+    for run in _RUN.findall(simplified):
+        if len(run) == 1:
+            grams.add(run)
+        grams.update(map(str.__add__, run, run[1:]))
+    return grams
+
+
+@dataclass(frozen=True)
+class Features:
+    """A unit's features: present-or-absent ones (most) and valued ones (a few scores)."""
+    binary: set
+    valued: dict
+
+    def as_dict(self):
+        return {**dict.fromkeys(self.binary, 1.0), **self.valued}
+
+
+def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0):
+    """The features of one unit; the same function serves training and coding."""
+    binary = text_features(simplified)
+    binary.update("w:" + term for terms in evidence.values() for term in terms)
+    valued = {"o:" + t: min(v, OWN_SCORE_CAP) / OWN_SCORE_SCALE for t, v in own.items()}
+    valued.update(("x:" + t, v) for t, v in context.items() if v >= CONTEXT_MIN_SHARE)
+    prefix = "hb:" if is_heading else "b:"
+    for rank, (t, _, _) in enumerate(baseline):
+        binary.add(prefix + t)
+        if rank == 0:
+            binary.add(prefix + "main:" + t)
+    if outside:
+        valued["outside"] = min(outside, OWN_SCORE_CAP) / OWN_SCORE_SCALE
+    if is_heading:
+        binary.add("heading")
+    if framing:
+        binary.add("framing")
+    if not _HAN.search(simplified):
+        binary.add("no_han")
+    return Features(binary, valued)
+
+
+def probabilities(model, feats):
+    """Theme -> probability of one unit.
+
+    The weight vectors of present features are looked up and summed column
+    by column in C (map, zip and sum): coding costs a few microseconds.
+    """
+    get = model.weights.get
+    vectors = [model.bias, *filter(None, map(get, feats.binary))]
+    for f, v in feats.valued.items():
+        ws = get(f)
+        if ws is not None:
+            vectors.append(tuple(map(v.__mul__, ws)))
+    return dict(zip(model.themes, (1.0 / (1.0 + math.exp(-z)) for z in map(sum, zip(*vectors)))))
+
+
+def contributors(model, feats, theme):
+    """The unit's features that pushed `theme` up, strongest first."""
+    i = model.themes.index(theme)
+    pushed = [(model.weights[f][i] * v, f) for f, v in feats.as_dict().items() if f in model.weights]
+    return [f for w, f in sorted(pushed, reverse=True) if w > 0]
+
+
+def combine(model, probs, dictionary_codes, framing=False):
+    """Themes of a unit, most probable first: the dictionary's codes the model
+    does not reject, and the themes it is confident of on its own (more
+    confident for framing, which the guide leaves uncoded unless it has
+    policy content)."""
+    coded = {t for t, _, _ in dictionary_codes}
+    add = FRAMING_ADD if framing else model.add
+    chosen = [t for t, p in probs.items() if (p >= model.keep and t in coded) or p >= add]
+    return sorted(chosen, key=lambda t: -probs[t])
+
+
+def readable_evidence(features):
+    """Contributing features as words a reader can check: terms and bigrams, not model internals."""
+    out = []
+    for f in features:
+        kind, colon, word = f.partition(":")
+        word = word if colon else kind
+        if (kind == "w" or not colon) and word not in out:
+            out.append(word)
+        if len(out) == EVIDENCE_TERMS:
+            break
+    return out
+
+
+def load_model(path=MODEL_FILE):
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    themes = tuple(data["themes"])
+    weights = {f: tuple(float(w) for w in ws) for f, ws in data["weights"].items()}
+    version = hashlib.sha256(Path(path).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
+    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["keep"]), float(data["add"]), version)
+
+
+@lru_cache(maxsize=4)
+def default_model(path=str(MODEL_FILE)):
+    """The committed model, or None when there is none (the dictionary alone codes)."""
+    return load_model(path) if Path(path).is_file() else None
