@@ -9,16 +9,23 @@ import duckdb
 import pytest
 
 import eval as scoring
-from eval.devsets import SETS, available, build_set
+from eval.devsets import SETS, available, build_set, gold_dir
 
-# Floors: today's figures less a small margin for ties, per set.
-SEEDS_THEMES_F1 = 0.90
+# Floors: today's figures less a small margin for ties, per set. The theme model is
+# trained on these sets, so their theme figures are in-sample; the held-out
+# (leave-one-document-out) figures come from `eval/train_themes.py --lodo`.
+SEEDS_THEMES_F1 = 0.95
 SEEDS_FACTS_F1 = 0.99
 SEEDS_KIND_ACC = 0.99
-EXTERNAL_THEMES_F1 = 0.62
-EXTERNAL_FACTS_F1 = 0.90
-EXTERNAL_KIND_ACC = 0.80
-EXTERNAL_INDICATOR_F1 = 0.72
+SEEDS_INDICATOR_F1 = 0.82
+EXTERNAL_THEMES_F1 = 0.93
+EXTERNAL_FACTS_F1 = 0.97
+EXTERNAL_KIND_ACC = 0.99
+EXTERNAL_INDICATOR_F1 = 0.85
+SILVER_THEMES_F1 = 0.89
+SILVER_FACTS_F1 = 0.97
+SILVER_KIND_ACC = 0.98
+SILVER_INDICATOR_F1 = 0.83
 
 
 def _need(name):
@@ -35,6 +42,7 @@ def test_seeds_quality(built_warehouse):
     assert result["themes"]["f1"] >= SEEDS_THEMES_F1, result["themes"]
     assert result["facts"]["f1"] >= SEEDS_FACTS_F1, result["facts"]
     assert result["facts"]["kind_acc"] >= SEEDS_KIND_ACC, result["facts"]
+    assert result["facts"]["indicator_f1"] >= SEEDS_INDICATOR_F1, result["facts"]
 
 
 def test_external_quality(tmp_path_factory):
@@ -47,6 +55,20 @@ def test_external_quality(tmp_path_factory):
     assert result["facts"]["f1"] >= EXTERNAL_FACTS_F1, result["facts"]
     assert result["facts"]["kind_acc"] >= EXTERNAL_KIND_ACC, result["facts"]
     assert result["facts"]["indicator_f1"] >= EXTERNAL_INDICATOR_F1, result["facts"]
+
+
+def test_silver_quality(tmp_path_factory):
+    """The silver windows (coded once, noisier than gold) of national reports of other years."""
+    dev_set = _need("silver")
+    workdir = tmp_path_factory.mktemp("silver")
+    warehouse, report = build_set(dev_set, workdir)
+    assert not report.failed, report.failed
+    result = scoring.score(warehouse, gold_dir(dev_set, workdir), window=dev_set.window)
+    assert result["missing_docs"] == []
+    assert result["themes"]["f1"] >= SILVER_THEMES_F1, result["themes"]
+    assert result["facts"]["f1"] >= SILVER_FACTS_F1, result["facts"]
+    assert result["facts"]["kind_acc"] >= SILVER_KIND_ACC, result["facts"]
+    assert result["facts"]["indicator_f1"] >= SILVER_INDICATOR_F1, result["facts"]
 
 
 def test_stored_scores_match_the_scorer(scored_warehouse):
