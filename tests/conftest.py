@@ -51,3 +51,10 @@ def scored_warehouse(built_warehouse, tmp_path_factory):
     shutil.copy(built_warehouse, path)
     scoring.store_scores(path, SETS["seeds"].gold)
     return path
+
+
+@pytest.fixture
+def warehouse(built_warehouse, monkeypatch):
+    """The seeds warehouse, pointed at through JIEDAO_WAREHOUSE as a served dashboard would be."""
+    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
+    return built_warehouse

@@ -7,14 +7,11 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
-from conftest import ROOT
+from apptest_helpers import run
 from pptx import Presentation
-from streamlit.testing.v1 import AppTest
 
 from app import brief, deck, queries, render
 from export import cli
-
-DASHBOARD = str(ROOT / "dashboard.py")
 
 
 def sql(con, query, params=None):
@@ -187,21 +184,6 @@ def test_initiative_matrix_puts_shared_first():
 
 # ------------------------------------------------------------------ pages (AppTest)
 
-@pytest.fixture
-def warehouse(built_warehouse, monkeypatch):
-    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
-    return built_warehouse
-
-
-def run(page="overview", **query):
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    if page != "overview":
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def blocks(at, marker):

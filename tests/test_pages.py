@@ -5,29 +5,13 @@ import time
 
 import duckdb
 import pytest
+from apptest_helpers import DASHBOARD, run
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-DASHBOARD = str(ROOT / "dashboard.py")
 PAGES = ["overview", "themes", "trends", "targets", "keywords", "documents", "method"]
 
 
-@pytest.fixture
-def warehouse(built_warehouse, monkeypatch):
-    monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
-    return built_warehouse
-
-
-def run(page="overview", **params):
-    """Run the dashboard on `page` with URL parameters, failing on any exception."""
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    if page != "overview":
-        at.switch_page(f"views/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def texts(at):
