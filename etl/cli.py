@@ -15,17 +15,10 @@ def _progress(i, total, name, result, error):
 
 def warehouse_is_stale(warehouse, seeds_dir, manifest):
     """True when the warehouse is missing or was built from other inputs."""
-    import duckdb
-
+    from etl.load import stored_inputs_hash
     from etl.pipeline import inputs_hash
-    if not Path(warehouse).exists():
-        return True
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            row = con.execute("select value from build_info where key = 'inputs_hash'").fetchone()
-    except duckdb.Error:
-        return True
-    return row is None or row[0] != inputs_hash(seeds_dir, manifest)
+    stored = stored_inputs_hash(warehouse)
+    return stored is None or stored != inputs_hash(seeds_dir, manifest)
 
 
 def _recover(paths):

@@ -33,6 +33,7 @@ from etl import cache, config, read, settings, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
+from etl.load import stored_inputs_hash
 from etl.manifest import DocumentMeta, read_manifest, validate_meta, write_manifest
 from etl.normalize import detect_script, text_key
 
@@ -363,8 +364,8 @@ def _recover_locked(paths):
         return None
     journal = json.loads(path.read_text(encoding="utf-8"))
     outcome = "rolled back"
-    if _warehouse_inputs_hash(paths.warehouse) == inputs_hash(journal["seeds_dir"], journal["manifest"],
-                                                             journal["regions_file"]):
+    if stored_inputs_hash(paths.warehouse) == inputs_hash(journal["seeds_dir"], journal["manifest"],
+                                                          journal["regions_file"]):
         _complete(journal)
         outcome = "completed"
     else:
@@ -372,18 +373,6 @@ def _recover_locked(paths):
     remove_stale_temp_files(paths.warehouse)
     _clear_journal(paths)
     return outcome
-
-
-def _warehouse_inputs_hash(warehouse):
-    import duckdb
-    if not Path(warehouse).exists():
-        return None
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            row = con.execute("select value from build_info where key = 'inputs_hash'").fetchone()
-    except duckdb.Error:
-        return None
-    return row[0] if row else None
 
 
 def recover(paths=None):

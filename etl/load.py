@@ -224,3 +224,15 @@ class WarehouseWriter:
         self.tmp.unlink(missing_ok=True)
         Path(f"{self.tmp}.wal").unlink(missing_ok=True)
         return False
+
+
+def stored_inputs_hash(warehouse):
+    """The inputs hash a warehouse was built from, or None when it is missing, unreadable or has none."""
+    if not Path(warehouse).exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            row = con.execute("select value from build_info where key = 'inputs_hash'").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
