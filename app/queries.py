@@ -82,9 +82,10 @@ def coverage(con, order=()):
         select r.region_id, r.name_zh as region_zh, r.name_en as region_en,
                d.doc_id, d.year, d.doc_type, t.name_zh as doc_type_zh, t.name_en as doc_type_en,
                d.title, d.n_chars, d.n_sentences,
-               (select count(*) from facts f where f.doc_id = d.doc_id) as n_facts
+               coalesce(x.n_facts, 0)::bigint as n_facts
         from regions r
         left join documents d using (region_id)
+        left join doc_stats x using (doc_id)
         left join doc_types t using (doc_type)
         order by {_REGION_ORDER.replace("region_id", "r.region_id")}, d.year""", {"order": list(order)})
 
@@ -94,19 +95,17 @@ def theme_counts(con, regions=(), years=(), doc_types=()):
 
     Headings are left out (they repeat their section); the totals are over all
     body sentences that have a theme, so shares across themes add up to 1.
+    Read from the ETL's per document × theme aggregate (doc_theme_counts).
     """
     return _df(con, f"""
-        with s as (
-            select d.region_id, d.year, s.main_theme as theme, length(s.text) as n_chars
-            from sentences s join documents d using (doc_id)
-            where not s.is_heading and s.main_theme is not null and {_DOC_FILTER}
-        )
-        select region_id, year, theme,
-               count(*) as n_sentences, sum(n_chars) as n_chars,
-               sum(count(*)) over (partition by region_id, year) as total_sentences,
-               sum(sum(n_chars)) over (partition by region_id, year) as total_chars
-        from s group by region_id, year, theme
-        order by region_id, year, theme""", _doc_params(regions, years, doc_types))
+        select d.region_id, d.year, c.theme,
+               sum(c.n_sentences)::bigint as n_sentences, sum(c.n_chars)::hugeint as n_chars,
+               sum(sum(c.n_sentences)) over (partition by d.region_id, d.year)::hugeint as total_sentences,
+               sum(sum(c.n_chars)) over (partition by d.region_id, d.year)::hugeint as total_chars
+        from doc_theme_counts c join documents d using (doc_id)
+        where {_DOC_FILTER}
+        group by d.region_id, d.year, c.theme
+        order by d.region_id, d.year, c.theme""", _doc_params(regions, years, doc_types))
 
 
 def theme_sentences(con, theme, regions=(), years=(), doc_types=()):
@@ -123,24 +122,54 @@ def theme_sentences(con, theme, regions=(), years=(), doc_types=()):
 
 
 def term_counts(con, regions=(), years=(), doc_types=()):
-    """Word counts per region and year (summed over documents), for keyness and trends."""
+    """Word counts per region and year (summed over documents), for keyness and trends.
+
+    Read from the ETL's region × year × type aggregate (term_totals); ties in count by term.
+    """
     return _df(con, f"""
-        select d.region_id, d.year, t.term, sum(t.count)::bigint as count
-        from terms t join documents d using (doc_id)
+        select d.region_id, d.year, d.term, sum(d.count)::bigint as count
+        from term_totals d
         where {_DOC_FILTER}
-        group by all order by d.region_id, d.year, count desc""", _doc_params(regions, years, doc_types))
+        group by all order by d.region_id, d.year, count desc, d.term""", _doc_params(regions, years, doc_types))
+
+
+# Keyword in context: a term of at least this many characters is looked up in the bigram index.
+KWIC_MIN_INDEXED = 2
+
+
+def _bigrams(term):
+    return sorted({term[i:i + 2] for i in range(len(term) - 1)})
 
 
 def kwic(con, term, regions=(), years=(), doc_types=(), limit=500):
-    """Sentences containing `term` in the original or the Simplified text."""
+    """Sentences containing `term` in the original or the Simplified text.
+
+    Candidates come from the character-bigram index (sentence_bigrams: every
+    bigram of a matching sentence is in it), then the exact test; a word with
+    an unknown bigram returns at once. A one-character term is a scan.
+    """
     params = _doc_params(regions, years, doc_types) | {"term": term, "limit": int(limit)}
-    return _df(con, f"""
+    where = f"(contains(s.text_simplified, $term) or contains(s.text, $term)) and {_DOC_FILTER}"
+    select = """
         select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
-               s.main_theme
-        from sentences s join documents d using (doc_id)
-        where (contains(s.text_simplified, $term) or contains(s.text, $term)) and {_DOC_FILTER}
-        order by d.region_id, d.year, s.doc_id, s.sent_no
-        limit $limit""", params)
+               s.main_theme"""
+    order = "order by d.region_id, d.year, s.doc_id, s.sent_no limit $limit"
+    grams = _bigrams(term or "")
+    if len(term or "") < KWIC_MIN_INDEXED:
+        return _df(con, f"{select} from sentences s join documents d using (doc_id) where {where} {order}", params)
+    names = [f"g{i}" for i in range(len(grams))]
+    params |= dict(zip(names, grams)) | {"n_grams": len(grams)}
+    return _df(con, f"""
+        with hits as (
+            select doc_id, sent_no from sentence_bigrams
+            where bigram in ({", ".join("$" + n for n in names)})
+            group by doc_id, sent_no having count(*) = $n_grams
+        )
+        {select}
+        from hits h
+        join sentences s on s.doc_id = h.doc_id and s.sent_no = h.sent_no
+        join documents d on d.doc_id = s.doc_id
+        where {where} {order}""", params)
 
 
 def fact_units(con):
@@ -198,17 +227,14 @@ def document_facts(con, doc_id):
 
 
 def counts(con, regions=(), years=(), doc_types=()):
-    """Headline counts for the filtered corpus."""
+    """Headline counts for the filtered corpus (facts and body sentences from doc_stats)."""
     row = con.execute(f"""
         select count(distinct d.doc_id), count(distinct d.region_id), min(d.year), max(d.year),
-               coalesce(sum(d.n_chars), 0),
-               (select count(*) from facts f join documents d using (doc_id) where {_DOC_FILTER}),
-               (select count(*) from sentences s join documents d using (doc_id)
-                 where not s.is_heading and {_DOC_FILTER})
-        from documents d where {_DOC_FILTER}""", _doc_params(regions, years, doc_types)).fetchone()
+               coalesce(sum(d.n_chars), 0), coalesce(sum(x.n_facts), 0), coalesce(sum(x.n_body_sentences), 0)
+        from documents d join doc_stats x using (doc_id) where {_DOC_FILTER}""",
+                      _doc_params(regions, years, doc_types)).fetchone()
     keys = ("documents", "regions", "first_year", "last_year", "chars", "facts", "sentences")
     return dict(zip(keys, row))
-
 
 
 # ------------------------------------------------------------------ leaders' view (issue 12)

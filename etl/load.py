@@ -48,7 +48,19 @@ create table build_info (key varchar primary key, value varchar);
 create table initiatives (
     doc_id varchar not null, sent_no integer not null, name varchar not null, name_norm varchar not null,
     theme varchar, char_start integer, char_end integer, rule varchar);
-""" + FACT_LINKS_SCHEMA
+""" + FACT_LINKS_SCHEMA + """
+create table doc_theme_counts (
+    doc_id varchar not null, theme varchar not null, n_sentences integer, n_chars bigint);
+create table doc_stats (
+    doc_id varchar primary key, n_body_sentences integer, n_themed_sentences integer, n_themed_chars bigint,
+    n_facts integer, n_terms integer, n_words bigint);
+create table term_totals (
+    region_id varchar not null, year integer, doc_type varchar, term varchar not null, count bigint, n_docs integer);
+create table fact_summary (
+    region_id varchar not null, year integer, doc_type varchar, theme varchar, kind varchar, unit varchar,
+    indicator varchar, n_facts integer, value_sum double, value_min double, value_max double);
+create table sentence_bigrams (bigram varchar not null, doc_id varchar not null, sent_no integer not null);
+"""
 
 TABLE_COLUMNS = {
     "documents": ["doc_id", "source_file", "region_id", "year", "year_inferred", "doc_type", "title", "published",
@@ -99,6 +111,59 @@ select doc_id, rank, term, count, round(score, 6) from (
 where rank <= $per_doc
 order by doc_id, rank
 """
+
+
+# Aggregates the pages read instead of the base tables (docs/schema.md): each a pure function of the
+# base tables, rebuilt by `insert_aggregates` and, for one document, by `refresh_document_aggregates`.
+# `$docs` restricts the per-document ones to some documents (NULL = all).
+_DOCS = "($docs::varchar[] is null or list_contains($docs::varchar[], {col}))"
+DOC_AGGREGATES = {
+    "doc_theme_counts": f"""
+        select doc_id, main_theme as theme, count(*)::integer as n_sentences, sum(length(text))::bigint as n_chars
+        from sentences where not is_heading and main_theme is not null and {_DOCS.format(col="doc_id")}
+        group by all order by doc_id, theme""",
+    "doc_stats": f"""
+        select d.doc_id,
+               (select count(*) from sentences s where s.doc_id = d.doc_id and not s.is_heading)::integer,
+               (select count(*) from sentences s where s.doc_id = d.doc_id and not s.is_heading
+                                                     and s.main_theme is not null)::integer,
+               (select coalesce(sum(length(s.text)), 0) from sentences s
+                 where s.doc_id = d.doc_id and not s.is_heading and s.main_theme is not null)::bigint,
+               (select count(*) from facts f where f.doc_id = d.doc_id)::integer,
+               (select count(*) from terms t where t.doc_id = d.doc_id)::integer,
+               (select coalesce(sum(t.count), 0) from terms t where t.doc_id = d.doc_id)::bigint
+        from documents d where {_DOCS.format(col="d.doc_id")} order by d.doc_id""",
+    # Character bigrams of every sentence, original and Simplified: the keyword-in-context index.
+    "sentence_bigrams": f"""
+        select distinct substr(x.txt, i, 2) as bigram, x.doc_id, x.sent_no
+        from (select doc_id, sent_no, text as txt from sentences where {_DOCS.format(col="doc_id")}
+              union select doc_id, sent_no, text_simplified from sentences where {_DOCS.format(col="doc_id")}) x,
+             range(1, length(x.txt)) r(i)
+        order by bigram, doc_id, sent_no""",
+}
+# Aggregates over (region, year, type): rebuilt for the groups a changed document belongs to.
+_GROUP = ("($region::varchar is null or (d.region_id = $region and d.year is not distinct from $year::integer"
+          " and d.doc_type is not distinct from $doc_type::varchar))")
+GROUP_AGGREGATES = {
+    "term_totals": f"""
+        select d.region_id, d.year, d.doc_type, t.term, sum(t.count)::bigint as count, count(*)::integer as n_docs
+        from terms t join documents d using (doc_id) where {_GROUP}
+        group by all order by d.region_id, d.year, d.doc_type, t.term""",
+    "fact_summary": f"""
+        select d.region_id, d.year, d.doc_type, f.theme, f.kind, f.unit, f.indicator, count(*)::integer as n_facts,
+               sum(f.value) as value_sum, min(f.value) as value_min, max(coalesce(f.value_max, f.value)) as value_max
+        from facts f join documents d using (doc_id) where {_GROUP}
+        group by all order by all""",
+}
+AGGREGATES = [*DOC_AGGREGATES, *GROUP_AGGREGATES]
+
+
+def insert_aggregates(con):
+    """Fill every aggregate table from the base tables."""
+    for table, sql in DOC_AGGREGATES.items():
+        con.execute(f"insert into {table} {sql}", {"docs": None})
+    for table, sql in GROUP_AGGREGATES.items():
+        con.execute(f"insert into {table} {sql}", {"region": None, "year": None, "doc_type": None})
 
 
 def insert_keywords(con, n_docs):
@@ -197,6 +262,7 @@ class WarehouseWriter:
         self.flush()
         con = self.con
         insert_keywords(con, len(self.results))
+        insert_aggregates(con)
         n_links = insert_fact_links(con)
         build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                           content_hash=content_hash(self.results, self.themes), n_documents=str(len(self.results)))

@@ -58,3 +58,31 @@ def warehouse(built_warehouse, monkeypatch):
     """The seeds warehouse, pointed at through JIEDAO_WAREHOUSE as a served dashboard would be."""
     monkeypatch.setenv("JIEDAO_WAREHOUSE", str(built_warehouse))
     return built_warehouse
+
+
+# A generated corpus for tests of aggregates, indexes and pairing beyond the five seeds.
+GENERATED_DOCS, GENERATED_REGIONS = 24, 6
+
+
+@pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory):
+    """(folder, regions.yaml) of documents generated from the seeds by benchmarks/scale.py."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("scale_benchmark", ROOT / "benchmarks" / "scale.py")
+    scale = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scale)
+    folder = tmp_path_factory.mktemp("generated")
+    scale.generate(folder, GENERATED_DOCS, GENERATED_REGIONS)
+    return folder, folder / "regions.yaml"
+
+
+@pytest.fixture(scope="session")
+def generated_warehouse(generated_corpus, tmp_path_factory):
+    """Path of a warehouse built from the generated corpus (read it, do not modify it)."""
+    from etl.pipeline import build
+    folder, regions = generated_corpus
+    path = folder / "warehouse.duckdb"
+    report = build(folder / "seeds", folder / "seeds" / "manifest.csv", path, regions_file=regions,
+                   cache_dir=tmp_path_factory.mktemp("generated-cache"))
+    assert not report.failed, report.failed
+    return path
