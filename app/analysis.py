@@ -95,17 +95,33 @@ def similar_indicator(a, b, threshold=SIMILAR_INDICATOR):
     return len(x & y) / max(1, len(x | y)) >= threshold
 
 
+def _block_keys(fact):
+    """Blocking keys of a fact: place, unit, theme and each bigram of its indicator; none when one is missing."""
+    if any(pd.isna(v) for v in (fact.region_id, fact.unit, fact.theme)):
+        return []
+    return [(fact.region_id, fact.unit, fact.theme, g) for g in _bigrams(fact.indicator)]
+
+
 def target_achievement_pairs(facts):
-    """Pairs (target, achievement) of the same indicator: same region, unit, theme, similar name."""
+    """Pairs (target, achievement) of the same indicator: same region, unit, theme, similar name.
+
+    Blocked rather than all pairs: two names with a bigram Jaccard above zero
+    share a bigram, so only the achievements sharing the target's place, unit,
+    theme and at least one indicator bigram are compared; the pairs are those
+    of the all-pairs rule, in the same order (targets, then achievements, in
+    frame order).
+    """
     rows = []
     if facts.empty:
         return pd.DataFrame(rows)
-    targets = facts[facts.kind == "target"]
-    achievements = facts[facts.kind == "achievement"]
-    for tg in targets.itertuples():
-        cands = achievements[(achievements.region_id == tg.region_id) & (achievements.unit == tg.unit)
-                             & (achievements.theme == tg.theme)]
-        for ac in cands.itertuples():
+    achievements = list(facts[facts.kind == "achievement"].itertuples())
+    index = {}
+    for pos, ac in enumerate(achievements):
+        for key in _block_keys(ac):
+            index.setdefault(key, []).append(pos)
+    for tg in facts[facts.kind == "target"].itertuples():
+        candidates = sorted({pos for key in _block_keys(tg) for pos in index.get(key, ())})
+        for ac in (achievements[pos] for pos in candidates):
             if similar_indicator(tg.indicator, ac.indicator):
                 rows.append({"region_id": tg.region_id, "unit": tg.unit, "theme": tg.theme,
                              "indicator": tg.indicator, "target_fact": tg.fact_id, "target": tg.value,

@@ -1,0 +1,60 @@
+"""Target/achievement pairing by blocking gives the pairs of the all-pairs rule, with far fewer comparisons."""
+import pandas as pd
+import pytest
+
+from app import analysis, queries
+
+
+def all_pairs(facts):
+    """The all-pairs rule: every target against every achievement of its place, unit and theme."""
+    rows = []
+    targets = facts[facts.kind == "target"]
+    achievements = facts[facts.kind == "achievement"]
+    for tg in targets.itertuples():
+        cands = achievements[(achievements.region_id == tg.region_id) & (achievements.unit == tg.unit)
+                             & (achievements.theme == tg.theme)]
+        for ac in cands.itertuples():
+            if analysis.similar_indicator(tg.indicator, ac.indicator):
+                rows.append((tg.fact_id, ac.fact_id))
+    return rows
+
+
+@pytest.mark.parametrize("warehouse_name", ["built_warehouse", "generated_warehouse"])
+def test_blocking_gives_the_all_pairs_rule(request, warehouse_name):
+    con = queries.connect(request.getfixturevalue(warehouse_name))
+    facts = queries.facts(con)
+    con.close()
+    for unit in facts.unit.dropna().value_counts().index[:6]:
+        fx = facts[facts.unit == unit]
+        pairs = analysis.target_achievement_pairs(fx)
+        got = list(zip(pairs.target_fact, pairs.achievement_fact)) if not pairs.empty else []
+        assert got == all_pairs(fx), unit
+    pairs = analysis.target_achievement_pairs(facts)
+    got = list(zip(pairs.target_fact, pairs.achievement_fact)) if not pairs.empty else []
+    assert got == all_pairs(facts)
+    if warehouse_name == "generated_warehouse":   # the five seeds are of different places or themes
+        assert len(got) > 0
+
+
+def test_blocking_compares_far_fewer_than_all_pairs(generated_warehouse, monkeypatch):
+    con = queries.connect(generated_warehouse)
+    facts = queries.facts(con)
+    con.close()
+    calls = []
+    real = analysis.similar_indicator
+    monkeypatch.setattr(analysis, "similar_indicator", lambda a, b: calls.append(1) or real(a, b))
+    analysis.target_achievement_pairs(facts)
+    n_t, n_a = (facts.kind == "target").sum(), (facts.kind == "achievement").sum()
+    same_block = facts.groupby(["region_id", "unit", "theme", "kind"]).size().unstack(fill_value=0)
+    block_pairs = int((same_block.get("target", 0) * same_block.get("achievement", 0)).sum())
+    assert n_t * n_a > 10000
+    # The all-pairs rule looks at every achievement for each target (n_t × n_a) and compares the names of
+    # every pair of a block; blocking compares only names that share a bigram.
+    assert len(calls) < min(block_pairs, n_t * n_a / 100), (len(calls), block_pairs, n_t * n_a)
+
+
+def test_missing_place_unit_or_theme_pairs_nothing():
+    row = {"fact_id": 1, "region_id": "r", "unit": "元", "theme": "economy", "indicator": "产值", "value": 1.0,
+           "surface": "1元", "year": 2020, "sentence": "s"}
+    facts = pd.DataFrame([dict(row, kind="target"), dict(row, fact_id=2, kind="achievement", unit=None)])
+    assert analysis.target_achievement_pairs(facts).empty
