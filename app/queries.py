@@ -309,3 +309,108 @@ def place_years(con, regions=(), years=(), doc_types=()):
                list(d.doc_type order by d.doc_id) as doc_types, list(d.title order by d.doc_id) as titles
         from documents d where {_DOC_FILTER}
         group by all order by d.region_id, d.year""", _doc_params(regions, years, doc_types))
+
+
+# ------------------------------------------------------------------ chart-sized results (issue 10)
+# These return what a chart or a table page shows (top N and the rest, one page of rows) so a page
+# never fetches a whole corpus; the functions above stay for the callers that want every row.
+
+# Rows of a paged table when the page does not say.
+PAGE_SIZE = 50
+# Bars of a top-N chart when the chart does not say.
+TOP_N = 20
+
+
+def _page(con, sql, params, limit, offset):
+    """(one page of `sql`'s rows, how many rows there are in all)."""
+    total = con.execute(f"select count(*) from ({sql})", params).fetchone()[0]
+    frame = _df(con, f"{sql} limit $limit offset $offset", params | {"limit": int(limit), "offset": int(offset)})
+    return frame, total
+
+
+def _top_with_others(con, grouped_sql, params, n):
+    """Top `n` rows of `grouped_sql` (columns key, n) by n, then one row (key null, is_other) for the rest."""
+    return _df(con, f"""
+        with g as ({grouped_sql}),
+        r as (select key, n, row_number() over (order by n desc, key) as rank from g)
+        select key, n, false as is_other from r where rank <= $top
+        union all
+        select null, sum(n), true from r where rank > $top having count(*) > 0
+        order by is_other, n desc, key""", params | {"top": int(n)})
+
+
+_FACT_FILTER = """
+    ($themes::varchar[] is null or list_contains($themes::varchar[], d.theme))
+    and ($kinds::varchar[] is null or list_contains($kinds::varchar[], d.kind))
+    and ($units::varchar[] is null or list_contains($units::varchar[], d.unit))
+"""
+
+
+def _fact_params(regions, years, doc_types, themes, kinds, units):
+    return _doc_params(regions, years, doc_types) | {
+        "themes": _list(themes), "kinds": _list(kinds), "units": _list(units)}
+
+
+def top_unit(con, regions=(), years=(), doc_types=(), themes=(), kinds=()):
+    """The most frequent unit of the filtered facts (ties by unit), or None: from fact_summary."""
+    row = con.execute(f"""
+        select d.unit from fact_summary d
+        where d.unit is not null and {_DOC_FILTER} and {_FACT_FILTER}
+        group by d.unit order by sum(d.n_facts) desc, d.unit limit 1""",
+                      _fact_params(regions, years, doc_types, themes, kinds, ())).fetchone()
+    return row[0] if row else None
+
+
+def fact_indicators_top(con, n=TOP_N, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
+    """Indicators by number of facts: the top `n` (key = indicator), then an 'others' row (is_other)."""
+    return _top_with_others(con, f"""
+        select d.indicator as key, sum(d.n_facts)::bigint as n from fact_summary d
+        where d.indicator is not null and {_DOC_FILTER} and {_FACT_FILTER} group by d.indicator""",
+                            _fact_params(regions, years, doc_types, themes, kinds, units), n)
+
+
+def terms_top(con, n=TOP_N, regions=(), years=(), doc_types=()):
+    """Terms by count in the filtered documents: the top `n` (key = term), then an 'others' row (is_other)."""
+    return _top_with_others(con, f"""
+        select d.term as key, sum(d.count)::bigint as n from term_totals d
+        where {_DOC_FILTER} group by d.term""", _doc_params(regions, years, doc_types), n)
+
+
+def facts_page(con, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
+    """One page of `facts` (same columns and order) and the number of filtered facts."""
+    params = _fact_params(regions, years, doc_types, themes, kinds, units)
+    return _page(con, f"""
+        select f.fact_id, d.region_id, d.year, d.doc_id, d.title, f.sent_no, f.indicator, f.surface,
+               f.value, f.value_max, f.unit, f.kind, f.comparator, f.approximate, f.theme,
+               s.text as sentence, s.text_simplified as sentence_simplified, s.section
+        from facts f
+        join documents d using (doc_id)
+        join sentences s on s.doc_id = f.doc_id and s.sent_no = f.sent_no
+        where {_DOC_FILTER} and {_FACT_FILTER.replace("d.", "f.")}
+        order by d.region_id, d.year, f.doc_id, f.sent_no, f.char_start""", params, limit, offset)
+
+
+def theme_sentences_page(con, theme, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_types=()):
+    """One page of `theme_sentences` (same columns and order) and the number of such sentences."""
+    params = _doc_params(regions, years, doc_types) | {"theme": theme}
+    return _page(con, f"""
+        select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
+               st.evidence, st.score
+        from sentences s
+        join documents d using (doc_id)
+        left join sentence_themes st on st.doc_id = s.doc_id and st.sent_no = s.sent_no and st.theme = s.main_theme
+        where not s.is_heading and s.main_theme = $theme and {_DOC_FILTER}
+        order by d.region_id, d.year, s.doc_id, s.sent_no""", params, limit, offset)
+
+
+def documents_page(con, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_types=()):
+    """One page of `documents` (same columns and order) and the number of filtered documents."""
+    return _page(con, f"""
+        select d.doc_id, d.region_id, r.name_zh as region_zh, r.name_en as region_en, d.year,
+               d.year_inferred, d.doc_type, t.name_zh as doc_type_zh, t.name_en as doc_type_en,
+               d.title, d.published, d.script, d.n_chars, d.n_sentences, d.source_file, d.encoding, d.sha256
+        from documents d
+        join regions r using (region_id)
+        left join doc_types t using (doc_type)
+        where {_DOC_FILTER}
+        order by d.region_id, d.year, d.doc_id""", _doc_params(regions, years, doc_types), limit, offset)

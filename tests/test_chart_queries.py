@@ -1,0 +1,75 @@
+"""Chart-sized queries: top N with an 'others' row and paged tables agree with the full queries."""
+import pandas as pd
+import pytest
+
+from app import queries
+
+
+@pytest.fixture(params=["built_warehouse", "generated_warehouse"])
+def wcon(request):
+    c = queries.connect(request.getfixturevalue(request.param))
+    yield c
+    c.close()
+
+
+def _check_top(top, full, n):
+    """`full`: the key → n counts the top-N is a view of."""
+    full = full.sort_values(ascending=False)
+    head = top[~top.is_other]
+    assert len(head) == min(n, len(full))
+    assert list(head.n) == list(full.iloc[:n])
+    assert set(head.key) <= set(full.index)
+    others = top[top.is_other]
+    assert int(top.n.sum()) == int(full.sum())
+    assert len(others) == (1 if len(full) > n else 0)
+
+
+@pytest.mark.parametrize("n", [1, 5, 100000])
+def test_terms_top_with_others(wcon, n):
+    full = queries.term_counts(wcon).groupby("term")["count"].sum()
+    _check_top(queries.terms_top(wcon, n=n), full, n)
+    region = queries.documents(wcon).region_id.iloc[0]
+    full = queries.term_counts(wcon, regions=[region]).groupby("term")["count"].sum()
+    _check_top(queries.terms_top(wcon, n=n, regions=[region]), full, n)
+
+
+@pytest.mark.parametrize("n", [3, 100000])
+def test_fact_indicators_top_with_others(wcon, n):
+    facts = queries.facts(wcon)
+    unit = facts.unit.value_counts().index[0]
+    full = facts[facts.unit == unit].groupby("indicator").size()
+    _check_top(queries.fact_indicators_top(wcon, n=n, units=[unit]), full, n)
+
+
+def test_top_unit_is_the_most_frequent(wcon):
+    facts = queries.facts(wcon)
+    counts = facts.unit.value_counts()
+    best = sorted(u for u, c in counts.items() if c == counts.iloc[0])[0]
+    assert queries.top_unit(wcon) == best
+    assert queries.top_unit(wcon, regions=["no such place"]) is None
+
+
+def test_pages_cover_the_full_query_in_order(wcon):
+    cases = [(queries.facts_page, queries.facts, {}),
+             (queries.documents_page, queries.documents, {}),
+             (lambda c, **k: queries.theme_sentences_page(c, "economy", **k),
+              lambda c, **k: queries.theme_sentences(c, "economy", **k), {})]
+    for paged, whole, kw in cases:
+        full = whole(wcon, **kw)
+        parts, offset = [], 0
+        while True:
+            page, total = paged(wcon, limit=7, offset=offset, **kw)
+            assert total == len(full)
+            if page.empty:
+                break
+            parts.append(page)
+            offset += 7
+        got = pd.concat(parts, ignore_index=True) if parts else full.iloc[:0]
+        pd.testing.assert_frame_equal(got.reset_index(drop=True), full.reset_index(drop=True), check_dtype=False)
+
+
+def test_paged_filters_are_server_side(wcon):
+    region = queries.documents(wcon).region_id.iloc[0]
+    page, total = queries.facts_page(wcon, limit=5, regions=[region], kinds=["target"])
+    assert total == len(queries.facts(wcon, regions=[region], kinds=["target"]))
+    assert set(page.region_id) <= {region} and set(page.kind) <= {"target"} and len(page) <= 5
