@@ -45,7 +45,8 @@ with f as (
     join documents d using (doc_id)
     join fact_link_tokens t on t.indicator = f.indicator
     left join fact_link_type_order o on o.doc_type = d.doc_type
-    where f.kind in ('target', 'achievement') and f.unit is not null),
+    where f.kind in ('target', 'achievement') and f.unit is not null
+      and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id))),
 candidates as (
     select t.fact_id as target_fact_id, a.fact_id as achievement_fact_id, t.region_id,
            t.doc_id as target_doc_id, t.sent_no as target_sent_no, a.doc_id as achievement_doc_id,
@@ -95,11 +96,17 @@ def indicator_words(indicator):
     return sorted({w for w in words if WORD.match(w) and w not in stop and w not in KIND_CUES | CHANGE_WORDS})
 
 
-def insert_fact_links(con):
-    """Fill `fact_links` from the loaded facts (same transaction); return the number of links."""
+def insert_fact_links(con, regions=None):
+    """Fill `fact_links` from the loaded facts (same transaction); return the number of links.
+
+    `regions`: only the links of these places (links never cross places), for an incremental update.
+    """
+    regions = list(regions) if regions is not None else None
     indicators = [r[0] for r in con.execute(
-        "select distinct indicator from facts where kind in ('target', 'achievement') and indicator <> '' "
-        "order by 1").fetchall()]
+        "select distinct f.indicator from facts f join documents d using (doc_id) "
+        "where f.kind in ('target', 'achievement') and f.indicator <> '' "
+        "and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id)) order by 1",
+        {"regions": regions}).fetchall()]
     con.execute("create temp table fact_link_tokens (indicator varchar, token varchar)")
     con.execute("create temp table fact_link_type_order (doc_type varchar, type_rank integer)")
     for table, rows in (("fact_link_tokens", [(ind, w) for ind in indicators for w in indicator_words(ind)]),
@@ -108,7 +115,7 @@ def insert_fact_links(con):
             appender = con.appender(table)
             appender.append_rows(rows)
             appender.flush()
-    con.execute(FACT_LINKS_SQL, {"min_score": MIN_SCORE})
+    con.execute(FACT_LINKS_SQL, {"min_score": MIN_SCORE, "regions": regions})
     con.execute("drop table fact_link_tokens")
     con.execute("drop table fact_link_type_order")
     return con.execute("select count(*) from fact_links").fetchall()[0][0]

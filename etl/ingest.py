@@ -4,8 +4,12 @@ Adding never damages what is loaded: each file is read, its metadata
 inferred and checked, and the document fully extracted in a scratch
 directory BEFORE seeds/, the manifest, regions.yaml or the warehouse are
 touched. Only then is the file copied under a safe unique name, the manifest
-(and a new region) written, and the warehouse rebuilt from the extraction
-cache, so only the new document is extracted. If the rebuild fails, the
+(and a new region) written, and the warehouse updated: when it was built
+from the inputs before the step and holds every listed document, only the
+added or removed document's rows and the aggregates they touch change
+(`etl.load.update_warehouse`, on a copy renamed over the warehouse);
+otherwise it is rebuilt from the extraction cache. Either way only the new
+document is extracted, and the result equals a full build. If the rebuild fails, the
 copied file, the manifest and regions.yaml are restored.
 
 Reading and extracting a new file run in a child process with a time and
@@ -384,6 +388,46 @@ def recover(paths=None):
         return _recover_locked(paths)
 
 
+def _can_update(paths):
+    """True when the warehouse was built from the current inputs and holds every listed document.
+
+    Then an incremental update gives what a full build would; otherwise (a stale
+    warehouse, a document that failed or duplicates another) the full build decides.
+    """
+    import duckdb
+
+    from etl.pipeline import inputs_hash
+    if stored_inputs_hash(paths.warehouse) != inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file):
+        return False
+    try:
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            n_docs = con.execute("select count(*) from documents").fetchone()[0]
+    except duckdb.Error:
+        return False
+    return n_docs == len(read_manifest(paths.manifest))
+
+
+def _update(paths, add=(), remove=(), workers=None):
+    """Change only the added and removed documents' rows (etl.load.update_warehouse), else rebuild."""
+    import duckdb
+
+    from etl import PIPELINE_VERSION
+    from etl.load import NeedsFullBuild, update_warehouse
+    from etl.pipeline import BuildReport, inputs_hash
+    from etl.themes import default_dictionary
+    dictionary = default_dictionary()
+    info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
+            "inputs_hash": inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file)}
+    try:
+        counts = update_warehouse(paths.warehouse, load_regions(paths.regions_file), dictionary.themes, info,
+                                  add=add, remove=remove)
+    except (NeedsFullBuild, duckdb.Error):
+        return _rebuild(paths, workers)
+    # Every listed document is loaded; none was extracted again (the new ones were, while preparing).
+    loaded = list(read_manifest(paths.manifest))
+    return BuildReport(loaded, [], counts, cached=len(loaded))
+
+
 def _rebuild(paths, workers=None):
     from etl.pipeline import build
     return build(paths.seeds_dir, paths.manifest, paths.warehouse, workers=workers,
@@ -406,6 +450,7 @@ def commit(candidates, paths, new_region=None, workers=None):
                 raise DocumentError(c.preview.name, f"duplicate of already loaded {existing} (same text)")
             if c.target in metas or (paths.seeds_dir / c.target).exists():
                 raise DocumentError(c.preview.name, f"{c.target} exists: seeds changed meanwhile, add the file again")
+        incremental = _can_update(paths)
         snapshot = _snapshot(paths.manifest, paths.regions_file)
         _write_journal(paths, snapshot, added=[paths.seeds_dir / c.target for c in candidates])
         copied = []
@@ -419,7 +464,8 @@ def commit(candidates, paths, new_region=None, workers=None):
                 copied.append(target)
                 tmp.replace(target)
             write_manifest(paths.manifest, [*metas.values(), *(c.meta for c in candidates)])
-            build = _rebuild(paths, workers)
+            build = (_update(paths, add=[c.result for c in candidates], workers=workers) if incremental
+                     else _rebuild(paths, workers))
             new = {c.target: c.preview.name for c in candidates}
             for name, reason in build.failed:
                 if name in new:
@@ -461,6 +507,7 @@ def remove(doc_id, paths=None, workers=None):
         name = next((n for n in metas if Path(n).stem == doc_id or n == doc_id), None)
         if name is None:
             raise DocumentError(doc_id, f"no such document (loaded: {', '.join(Path(n).stem for n in metas)})")
+        incremental = _can_update(paths)
         snapshot = _snapshot(paths.manifest)
         source = paths.seeds_dir / name
         aside = source.with_name(f".{name}.removed")
@@ -469,7 +516,8 @@ def remove(doc_id, paths=None, workers=None):
             shutil.move(source, aside)
         try:
             write_manifest(paths.manifest, [m for n, m in metas.items() if n != name])
-            build = _rebuild(paths, workers)
+            build = (_update(paths, remove=[Path(name).stem], workers=workers) if incremental
+                     else _rebuild(paths, workers))
         except BaseException:
             if aside.exists():
                 shutil.move(aside, source)

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -60,6 +61,7 @@ create table fact_summary (
     region_id varchar not null, year integer, doc_type varchar, theme varchar, kind varchar, unit varchar,
     indicator varchar, n_facts integer, value_sum double, value_min double, value_max double);
 create table sentence_bigrams (bigram varchar not null, doc_id varchar not null, sent_no integer not null);
+create table doc_content_hashes (doc_id varchar primary key, content_hash varchar not null);
 """
 
 TABLE_COLUMNS = {
@@ -80,6 +82,8 @@ ROW_COLUMNS = {
     "initiatives": TABLE_COLUMNS["initiatives"],
 }
 KEYWORDS_PER_DOC = 30
+# Tables whose row counts a build reports.
+COUNTED_TABLES = ("sentences", "sentence_themes", "facts", "terms", "initiatives")
 
 
 def _insert(con, table, rows, columns):
@@ -171,11 +175,22 @@ def insert_keywords(con, n_docs):
     con.execute(KEYWORDS_SQL, {"n_docs": n_docs, "per_doc": KEYWORDS_PER_DOC})
 
 
-def content_hash(results, themes):
+def document_hash(result):
+    """Hash of one document's source bytes and extracted rows."""
+    h = hashlib.sha256(result.document["sha256"].encode())
+    h.update(json.dumps([result.sentence_themes, result.facts, result.initiatives], sort_keys=True,
+                        ensure_ascii=False, default=str).encode())
+    return h.hexdigest()
+
+
+def content_hash(con, themes):
+    """Hash of the extracted content: the documents' hashes in doc_id order, and the themes.
+
+    Read from `doc_content_hashes`, so an incremental update gives the value a full build gives.
+    """
     h = hashlib.sha256()
-    for r in sorted(results, key=lambda r: r.document["doc_id"]):
-        h.update(r.document["sha256"].encode())
-        h.update(json.dumps([r.sentence_themes, r.facts, r.initiatives], sort_keys=True, ensure_ascii=False, default=str).encode())
+    for (value,) in con.execute("select content_hash from doc_content_hashes order by doc_id").fetchall():
+        h.update(value.encode())
     h.update(json.dumps(themes, sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
 
@@ -206,6 +221,22 @@ def remove_stale_temp_files(path):
     return removed
 
 
+def insert_results(con, batch, first_fact_id):
+    """Insert the rows of some DocResults, numbering their facts from `first_fact_id`; return the facts inserted."""
+    _insert(con, "documents", [r.document for r in batch], TABLE_COLUMNS["documents"])
+    _append(con, "document_texts", [(r.document["doc_id"], r.text) for r in batch], ["doc_id", "text"])
+    _append(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
+    _append(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], ROW_COLUMNS["sentence_themes"])
+    facts = [f for r in batch for f in r.facts]
+    _append(con, "facts", [(i, *f) for i, f in enumerate(facts, first_fact_id)], TABLE_COLUMNS["facts"])
+    _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
+            ["doc_id", "term", "count"])
+    _append(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
+    _append(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r)) for r in batch],
+            ["doc_id", "content_hash"])
+    return len(facts)
+
+
 class WarehouseWriter:
     """Writes a warehouse document by document into a temp file, then swaps it in.
 
@@ -221,8 +252,9 @@ class WarehouseWriter:
         self.path = Path(path)
         self.tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
         self.themes = list(themes)
-        self.results, self.pending = [], []
+        self.doc_ids, self.pending = [], []
         self.n_facts = 0
+        self.row_counts = dict.fromkeys(COUNTED_TABLES, 0)
         remove_stale_temp_files(self.path)
         self.tmp.unlink(missing_ok=True)
         self.con = duckdb.connect(str(self.tmp))
@@ -235,49 +267,38 @@ class WarehouseWriter:
                 ["theme", "name_zh", "name_en", "color", "definition_zh", "definition_en", "sort_order"])
 
     def add(self, result):
-        """Queue one document; rows go in by batches (one statement per table)."""
-        self.results.append(result)
+        """Queue one document; rows go in by batches (one statement per table), then it is let go."""
+        self.doc_ids.append(result.document["doc_id"])
+        for table in COUNTED_TABLES:
+            self.row_counts[table] += len(getattr(result, table))
         self.pending.append(result)
         if len(self.pending) >= self.BATCH:
             self.flush()
 
     def flush(self):
-        con, batch = self.con, self.pending
-        if not batch:
-            return
-        _insert(con, "documents", [r.document for r in batch], TABLE_COLUMNS["documents"])
-        _append(con, "document_texts", [(r.document["doc_id"], r.text) for r in batch], ["doc_id", "text"])
-        _append(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
-        _append(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], ROW_COLUMNS["sentence_themes"])
-        facts = [f for r in batch for f in r.facts]
-        _append(con, "facts", [(i, *f) for i, f in enumerate(facts, self.n_facts + 1)], TABLE_COLUMNS["facts"])
-        self.n_facts += len(facts)
-        _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
-                ["doc_id", "term", "count"])
-        _append(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
+        if self.pending:
+            self.n_facts += insert_results(self.con, self.pending, self.n_facts + 1)
         self.pending = []
 
     def finish(self, info, after_write=None):
         """Add corpus-wide tables, commit, score (`after_write`), swap in; return row counts."""
         self.flush()
         con = self.con
-        insert_keywords(con, len(self.results))
+        insert_keywords(con, len(self.doc_ids))
         insert_aggregates(con)
         n_links = insert_fact_links(con)
         build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                          content_hash=content_hash(self.results, self.themes), n_documents=str(len(self.results)))
+                          content_hash=content_hash(con, self.themes), n_documents=str(len(self.doc_ids)))
         _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
         con.execute("commit")
         con.close()
         if after_write:
-            extra = after_write(self.tmp, [r.document["doc_id"] for r in self.results]) or {}
+            extra = after_write(self.tmp, list(self.doc_ids)) or {}
             if extra:
                 with duckdb.connect(str(self.tmp)) as con:
                     con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
         os.replace(self.tmp, self.path)
-        return {"documents": len(self.results), **{table: sum(len(getattr(r, table)) for r in self.results)
-                                                   for table in ("sentences", "sentence_themes", "facts", "terms", "initiatives")},
-                "fact_links": n_links}
+        return {"documents": len(self.doc_ids), **self.row_counts, "fact_links": n_links}
 
     def __enter__(self):
         return self
@@ -302,3 +323,105 @@ def stored_inputs_hash(warehouse):
     except duckdb.Error:
         return None
     return row[0] if row else None
+
+
+class NeedsFullBuild(Exception):
+    """An incremental update cannot give what a full build gives here: rebuild instead."""
+
+
+def _group_of(con, doc_ids):
+    return con.execute("select distinct region_id, year, doc_type from documents where list_contains($ids, doc_id)",
+                       {"ids": list(doc_ids)}).fetchall()
+
+
+def _refresh_aggregates(con, doc_ids, groups):
+    """Recompute the aggregates of some documents and of some (region, year, type) groups."""
+    for table, sql in DOC_AGGREGATES.items():
+        con.execute(f"delete from {table} where list_contains($ids, doc_id)", {"ids": list(doc_ids)})
+        con.execute(f"insert into {table} {sql}", {"docs": list(doc_ids)})
+    for region, year, doc_type in groups:
+        group = {"region": region, "year": year, "doc_type": doc_type}
+        for table, sql in GROUP_AGGREGATES.items():
+            con.execute(f"delete from {table} where region_id = $region and year is not distinct from $year "
+                        f"and doc_type is not distinct from $doc_type", group)
+            con.execute(f"insert into {table} {sql}", group)
+
+
+def _remove_documents(con, doc_ids):
+    """Delete the documents' rows; renumber later facts as a full build would number them.
+
+    The documents themselves go in a second transaction: DuckDB checks a foreign
+    key against the rows committed before, so the referencing rows must be gone
+    first. Both are in the private copy, which readers see only once renamed.
+    """
+    for doc_id in doc_ids:
+        hi, n = con.execute("select max(fact_id), count(*) from facts where doc_id = $d", {"d": doc_id}).fetchall()[0]
+        con.execute("delete from fact_links where target_doc_id = $d or achievement_doc_id = $d", {"d": doc_id})
+        for table in ("facts", "sentence_themes", "sentences", "terms", "keywords", "initiatives", "document_texts",
+                      "doc_content_hashes"):
+            con.execute(f"delete from {table} where doc_id = $d", {"d": doc_id})
+        if n:
+            shift = {"hi": hi, "n": n}
+            con.execute("update facts set fact_id = fact_id - $n where fact_id > $hi", shift)
+            con.execute("update fact_links set target_fact_id = target_fact_id - $n where target_fact_id > $hi", shift)
+            con.execute("update fact_links set achievement_fact_id = achievement_fact_id - $n "
+                        "where achievement_fact_id > $hi", shift)
+    if doc_ids:
+        con.execute("commit")
+        con.execute("begin")
+        con.execute("delete from documents where list_contains($ids, doc_id)", {"ids": list(doc_ids)})
+
+
+def update_warehouse(path, regions, themes, info, add=(), remove=()):
+    """Add DocResults to and remove doc_ids from a warehouse, touching only their rows and aggregates.
+
+    Works on a private copy and renames it over `path` when done,
+    so a reader sees the old or the new warehouse, never a mix. The result
+    equals a full build of the changed inputs when the warehouse was built
+    from the inputs before the change and every listed document was loaded
+    (the caller checks); new documents come last in the manifest, as the
+    full build numbers their facts. Configured regions may only have been
+    added. Raises NeedsFullBuild otherwise. Returns the row counts.
+    """
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+    remove_stale_temp_files(path)
+    shutil.copyfile(path, tmp)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            con.execute("begin")
+            known = {r[0] for r in con.execute("select region_id from regions").fetchall()}
+            new_regions = [dict(r, level=region_level(r)) for r in regions if r["region_id"] not in known]
+            _insert(con, "regions", new_regions,
+                    ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict", "level"])
+            add_ids = [r.document["doc_id"] for r in add]
+            present = {r[0] for r in con.execute("select doc_id from documents where list_contains($ids, doc_id)",
+                                                 {"ids": [*add_ids, *remove]}).fetchall()}
+            if present & set(add_ids) or set(remove) - present:
+                raise NeedsFullBuild("a document to add is loaded already, or one to remove is not")
+            groups = set(_group_of(con, remove))
+            touched = {g[0] for g in groups}
+            _remove_documents(con, remove)
+            first = con.execute("select coalesce(max(fact_id), 0) + 1 from facts").fetchall()[0][0]
+            insert_results(con, list(add), first)
+            groups |= set(_group_of(con, add_ids))
+            touched |= {g[0] for g in groups}
+            _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
+            con.execute("delete from fact_links where list_contains($r, region_id)", {"r": sorted(touched)})
+            insert_fact_links(con, regions=sorted(touched))
+            con.execute("delete from keywords")
+            n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
+            insert_keywords(con, n_docs)
+            build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                              content_hash=content_hash(con, themes), n_documents=str(n_docs))
+            con.execute("delete from build_info")
+            _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())],
+                    ["key", "value"])
+            counts = {"documents": n_docs, **{t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+                                              for t in (*COUNTED_TABLES, "fact_links")}}
+            con.execute("commit")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return counts

@@ -1,0 +1,135 @@
+"""Incremental add and remove equal a full rebuild, and a reader during an add sees the old or the new state."""
+import shutil
+import threading
+
+import duckdb
+import pytest
+
+from etl import ingest
+from etl.ingest import Overrides, Paths
+from etl.pipeline import build
+
+# Tables compared row for row; build_info's built_at differs by design.
+COMPARED = ["regions", "doc_types", "themes", "documents", "document_texts", "sentences", "sentence_themes", "facts",
+            "terms", "keywords", "initiatives", "fact_links", "doc_theme_counts", "doc_stats", "term_totals",
+            "fact_summary", "sentence_bigrams", "doc_content_hashes"]
+
+
+def _tables(con):
+    return {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
+
+
+def assert_same_warehouse(a, b):
+    """Every table of `a` equals that of `b` (EXCEPT ALL both ways), build_info apart from built_at."""
+    con = duckdb.connect()
+    con.execute(f"attach '{a}' as a (read_only)")
+    con.execute(f"attach '{b}' as b (read_only)")
+    tables = {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                        "where table_catalog = 'a'").fetchall()}
+    assert set(COMPARED) <= tables
+    for table in sorted(tables - {"build_info"}):
+        for x, y in (("a", "b"), ("b", "a")):
+            diff = con.execute(f"select count(*) from (select * from {x}.{table} except all "
+                               f"select * from {y}.{table})").fetchone()[0]
+            assert diff == 0, f"{table}: {diff} rows of {x} not in {y}"
+    info = "select key, value from {}.build_info where key <> 'built_at' order by key"
+    assert con.execute(info.format("a")).fetchall() == con.execute(info.format("b")).fetchall()
+    con.close()
+
+
+@pytest.fixture
+def corpus(generated_corpus, tmp_path):
+    """A writable copy of the generated corpus, built, with its own cache."""
+    folder, regions = generated_corpus
+    seeds = tmp_path / "seeds"
+    shutil.copytree(folder / "seeds", seeds)
+    shutil.copy(regions, tmp_path / "regions.yaml")
+    paths = Paths(seeds, seeds / "manifest.csv", tmp_path / "warehouse.duckdb", tmp_path / "regions.yaml",
+                  tmp_path / "cache")
+    report = build(paths.seeds_dir, paths.manifest, paths.warehouse, regions_file=paths.regions_file,
+                   cache_dir=paths.cache_dir)
+    assert not report.failed
+    return paths, folder
+
+
+def _full_rebuild(paths, tmp_path):
+    target = tmp_path / "full.duckdb"
+    report = build(paths.seeds_dir, paths.manifest, target, regions_file=paths.regions_file, cache_dir=paths.cache_dir)
+    assert not report.failed
+    return target
+
+
+def _extra_file(folder, tmp_path):
+    """(name, bytes) of the generated document that is not in the corpus."""
+    return "new_document.txt", next(folder.glob("extra_*.txt")).read_bytes()
+
+
+def _counts(path):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select count(*) from documents").fetchone()[0]
+
+
+def test_add_then_remove_equal_a_full_rebuild(corpus, tmp_path, monkeypatch):
+    paths, folder = corpus
+    rebuilds = []
+    def no_rebuild(*args, **kwargs):
+        rebuilds.append(1)
+        raise AssertionError("the add or remove rebuilt the warehouse instead of updating it")
+
+    monkeypatch.setattr(ingest, "_rebuild", no_rebuild)
+    n = _counts(paths.warehouse)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        region, year = con.execute("select region_id, max(year) from documents group by 1 order by 1 limit 1").fetchone()
+    report = ingest.add_files([_extra_file(folder, tmp_path)], paths,
+                              Overrides(region=region, year=int(year), doc_type="summary"))
+    assert not rebuilds, "the add rebuilt the warehouse instead of updating it"
+    assert _counts(paths.warehouse) == n + 1 == report.counts["documents"]
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+    # A document from the middle of the manifest: later facts are renumbered as a rebuild numbers them.
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        middle = con.execute("select doc_id from documents order by doc_id limit 1 offset 5").fetchone()[0]
+    ingest.remove(middle, paths)
+    assert not rebuilds
+    assert _counts(paths.warehouse) == n
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+
+def test_a_stale_warehouse_is_rebuilt_not_updated(corpus, tmp_path):
+    paths, folder = corpus
+    manifest = paths.manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    paths.manifest.write_text("".join(manifest[:-1]), encoding="utf-8")   # one document fewer than loaded
+    (paths.seeds_dir / manifest[-1].split(",")[0]).unlink()
+    assert not ingest._can_update(paths)
+    ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(year=2020, doc_type="plan",
+                                                                       region="gen_000"))
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+
+def test_a_reader_during_an_add_sees_the_old_or_the_new_state(corpus, tmp_path):
+    paths, folder = corpus
+    n = _counts(paths.warehouse)
+    seen, errors, done = [], [], threading.Event()
+
+    def read():
+        while not done.is_set():
+            try:
+                with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+                    docs, facts, stats, hashes = con.execute(
+                        "select (select count(*) from documents), (select count(*) from facts), "
+                        "(select sum(n_facts) from doc_stats), (select count(*) from doc_content_hashes)").fetchone()
+                seen.append((docs, facts == stats, hashes == docs))
+            except duckdb.Error as exc:   # the file renamed under an opening connection
+                errors.append(str(exc))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(year=2021, doc_type="plan",
+                                                                           region="gen_001"))
+    finally:
+        done.set()
+        reader.join()
+    assert seen and {docs for docs, _, _ in seen} <= {n, n + 1}
+    assert all(consistent and hashed for _, consistent, hashed in seen)
+    assert n + 1 == _counts(paths.warehouse)
