@@ -17,6 +17,8 @@ PER_WORDS = 10000
 # Character-bigram Jaccard from which two indicator names are taken as the same indicator.
 SIMILAR_INDICATOR = 0.5
 KEYNESS_COLUMNS = ["term", "y_a", "y_b", "delta", "z"]
+# Pairs a target/achievement chart shows: more bars are not readable.
+TOP_PAIRS = 30
 
 
 def keyness(term_counts, region, compare_with=None, alpha0=KEYNESS_ALPHA0):
@@ -41,7 +43,23 @@ def keyness(term_counts, region, compare_with=None, alpha0=KEYNESS_ALPHA0):
     else:
         y_b = counts.drop(columns=[region]).sum(axis=1)
         y_all = counts.sum(axis=1)
-    y_a = counts[region]
+    return _log_odds(counts[region], y_b, y_all, alpha0)
+
+
+def keyness_from_pairs(pairs, alpha0=KEYNESS_ALPHA0):
+    """`keyness` from per-term counts already summed in the warehouse (queries.term_pair_counts: term, y_a, y_b).
+
+    Same figures as `keyness` on the region's and the compared rows (y_all = y_a + y_b),
+    from one row per term instead of one per region, year and term.
+    """
+    if pairs.empty:
+        return pd.DataFrame(columns=KEYNESS_COLUMNS)
+    y_a = pairs.set_index("term")["y_a"].astype("int64")
+    y_b = pairs.set_index("term")["y_b"].astype("int64")
+    return _log_odds(y_a, y_b, y_a + y_b, alpha0)
+
+
+def _log_odds(y_a, y_b, y_all, alpha0):
     keep = (y_a + y_b) > 0
     y_a, y_b, y_all = y_a[keep], y_b[keep], y_all[keep]
     alpha = alpha0 * y_all / y_all.sum()
@@ -130,6 +148,24 @@ def target_achievement_pairs(facts):
                              "achievement_surface": ac.surface, "achievement_year": ac.year,
                              "target_sentence": tg.sentence, "achievement_sentence": ac.sentence})
     return pd.DataFrame(rows)
+
+
+def chart_pairs(pairs, n=TOP_PAIRS):
+    """What a target/achievement chart shows: one achievement per target, at most `n` targets.
+
+    A target keeps the achievement of the nearest year at or after its own
+    (an earlier one only when there is none), then the first by fact id; the
+    latest targets come first, then by place and indicator.
+    """
+    if pairs.empty:
+        return pairs
+    gap = pairs.achievement_year - pairs.target_year
+    ranked = pairs.assign(_later=(gap < 0).astype(int), _gap=gap.abs())
+    best = (ranked.sort_values(["target_fact", "_later", "_gap", "achievement_fact"])
+            .drop_duplicates("target_fact"))
+    best = best.sort_values(["target_year", "region_id", "indicator", "target_fact"],
+                            ascending=[False, True, True, True]).head(n)
+    return best.drop(columns=["_later", "_gap"]).reset_index(drop=True)
 
 
 def kwic_rows(frame, term, width=40):

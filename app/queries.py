@@ -5,6 +5,7 @@ takes a DuckDB connection (or cursor) and plain filter values; an empty
 sequence means "no restriction". Values are always bound, never formatted in.
 """
 import duckdb
+import pandas as pd
 
 # Restricts `documents d` by region, year and document type; NULL = all.
 _DOC_FILTER = """
@@ -158,13 +159,17 @@ def kwic(con, term, regions=(), years=(), doc_types=(), limit=500):
     if len(term or "") < KWIC_MIN_INDEXED:
         return _df(con, f"{select} from sentences s join documents d using (doc_id) where {where} {order}", params)
     names = [f"g{i}" for i in range(len(grams))]
-    params |= dict(zip(names, grams)) | {"n_grams": len(grams)}
-    return _df(con, f"""
-        with hits as (
+    hits = con.execute(f"""
+        select list(doc_id order by doc_id, sent_no), list(sent_no order by doc_id, sent_no) from (
             select doc_id, sent_no from sentence_bigrams
             where bigram in ({", ".join("$" + n for n in names)})
-            group by doc_id, sent_no having count(*) = $n_grams
-        )
+            group by doc_id, sent_no having count(*) = $n_grams)""",
+                       dict(zip(names, grams)) | {"n_grams": len(grams)}).fetchall()[0]
+    if not hits[0]:   # a bigram no sentence has: nothing to read
+        return _df(con, f"{select} from sentences s join documents d using (doc_id) where false")
+    params |= {"hit_docs": hits[0], "hit_sents": hits[1]}
+    return _df(con, f"""
+        with hits as (select unnest($hit_docs::varchar[]) as doc_id, unnest($hit_sents::integer[]) as sent_no)
         {select}
         from hits h
         join sentences s on s.doc_id = h.doc_id and s.sent_no = h.sent_no
@@ -414,3 +419,25 @@ def documents_page(con, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_typ
         left join doc_types t using (doc_type)
         where {_DOC_FILTER}
         order by d.region_id, d.year, d.doc_id""", _doc_params(regions, years, doc_types), limit, offset)
+
+
+def term_pair_counts(con, region, compare_with=None, years=(), doc_types=()):
+    """Per term, its count in `region` (y_a) and in `compare_with` or every other region (y_b), by term.
+
+    What the keyness chart needs (analysis.keyness_from_pairs), one row per term,
+    summed in DuckDB from term_totals; no rows when either side has no words.
+    """
+    if not region or region == compare_with:
+        return pd.DataFrame(columns=["term", "y_a", "y_b"])
+    frame = _df(con, f"""
+        select d.term,
+               sum(case when d.region_id = $a then d.count else 0 end)::bigint as y_a,
+               sum(case when d.region_id <> $a and ($b::varchar is null or d.region_id = $b)
+                        then d.count else 0 end)::bigint as y_b
+        from term_totals d
+        where {_DOC_FILTER} and ($b::varchar is null or d.region_id in ($a, $b))
+        group by d.term having sum(d.count) > 0 order by d.term""",
+                _doc_params((), years, doc_types) | {"a": region, "b": compare_with})
+    if frame.empty or frame.y_a.sum() == 0 or (compare_with and frame.y_b.sum() == 0):
+        return frame.iloc[:0]
+    return frame

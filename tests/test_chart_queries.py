@@ -73,3 +73,20 @@ def test_paged_filters_are_server_side(wcon):
     page, total = queries.facts_page(wcon, limit=5, regions=[region], kinds=["target"])
     assert total == len(queries.facts(wcon, regions=[region], kinds=["target"]))
     assert set(page.region_id) <= {region} and set(page.kind) <= {"target"} and len(page) <= 5
+
+
+def test_keyness_from_summed_pairs_equals_keyness_of_the_rows(wcon):
+    from app import analysis
+    regions = list(queries.documents(wcon).region_id.unique())
+    yrs = queries.years(wcon)
+    cases = [(regions[0], None, ()), (regions[-1], regions[0], ()), (regions[0], None, yrs[-2:]),
+             (regions[0], "no such place", ()), ("no such place", None, ())]
+    for region, other, years in cases:
+        expected = analysis.keyness(queries.term_counts(wcon, years=years), region, other)
+        got = analysis.keyness_from_pairs(queries.term_pair_counts(wcon, region, other, years=years))
+        assert len(got) == len(expected), (region, other)
+        if len(expected):
+            e = expected.set_index("term").sort_index()
+            g = got.set_index("term").sort_index()
+            pd.testing.assert_frame_equal(g, e, check_dtype=False)
+            assert list(got.term[:20]) == list(expected.term[:20])

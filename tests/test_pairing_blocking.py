@@ -58,3 +58,20 @@ def test_missing_place_unit_or_theme_pairs_nothing():
            "surface": "1元", "year": 2020, "sentence": "s"}
     facts = pd.DataFrame([dict(row, kind="target"), dict(row, fact_id=2, kind="achievement", unit=None)])
     assert analysis.target_achievement_pairs(facts).empty
+
+
+def test_chart_pairs_keep_one_nearest_achievement_per_target(generated_warehouse):
+    con = queries.connect(generated_warehouse)
+    facts = queries.facts(con)
+    con.close()
+    pairs = analysis.target_achievement_pairs(facts)
+    shown = analysis.chart_pairs(pairs, n=10)
+    assert 0 < len(shown) <= 10 and shown.target_fact.is_unique
+    for row in shown.itertuples():
+        options = pairs[pairs.target_fact == row.target_fact]
+        later = options[options.achievement_year >= options.target_year]
+        pool = later if not later.empty else options
+        gaps = (pool.achievement_year - pool.target_year).abs()
+        assert abs(row.achievement_year - row.target_year) == gaps.min()
+    assert len(analysis.chart_pairs(pairs, n=10 ** 6)) == pairs.target_fact.nunique()
+    assert analysis.chart_pairs(pairs.iloc[:0]).empty
