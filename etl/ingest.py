@@ -132,17 +132,38 @@ def _warehouse_texts(paths):
         return {}
 
 
+def _warehouse_keys(paths):
+    """{source_file: (sha256, text_key)} as the warehouse stored them, or {} when it cannot say."""
+    import duckdb
+    if not Path(paths.warehouse).is_file():
+        return {}
+    try:
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            rows = con.execute("select d.source_file, d.sha256, h.text_key from documents d "
+                               "join doc_content_hashes h using (doc_id)").fetchall()
+    except duckdb.Error:   # a warehouse from before the keys were stored
+        return {}
+    return {name: (sha, key) for name, sha, key in rows if key}
+
+
 def _loaded_keys(paths):
     """{key: stored name} for every loaded document: its bytes' sha256 and its normalised text's key.
 
-    Texts come from the warehouse; a listed document it lacks is read from seeds/.
+    Both come from the warehouse when it holds them for the file as it is on
+    disk (same size and bytes hash); otherwise from the file (its text from the
+    warehouse when there, else read from seeds/).
     """
-    out, texts = {}, _warehouse_texts(paths)
+    out, stored, texts = {}, _warehouse_keys(paths), None
     for name in read_manifest(paths.manifest):
         p = paths.seeds_dir / name
         if not p.is_file():
             continue
-        out[hashlib.sha256(p.read_bytes()).hexdigest()] = name
+        sha = hashlib.sha256(p.read_bytes()).hexdigest()
+        out[sha] = name
+        if name in stored and stored[name][0] == sha:
+            out.setdefault(stored[name][1], name)
+            continue
+        texts = _warehouse_texts(paths) if texts is None else texts
         text = texts.get(name)
         if text is None:
             try:

@@ -18,6 +18,7 @@ import duckdb
 
 from etl.config import region_level
 from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links
+from etl.normalize import text_key
 
 SCHEMA = """
 create table regions (
@@ -44,7 +45,6 @@ create table facts (
     value double, value_max double, unit varchar, kind varchar, comparator varchar, approximate boolean,
     indicator varchar, theme varchar, char_start integer, char_end integer);
 create table terms (doc_id varchar not null, term varchar not null, count integer);
-create table keywords (doc_id varchar not null, rank integer, term varchar, count integer, tfidf double);
 create table build_info (key varchar primary key, value varchar);
 create table initiatives (
     doc_id varchar not null, sent_no integer not null, name varchar not null, name_norm varchar not null,
@@ -61,7 +61,7 @@ create table fact_summary (
     region_id varchar not null, year integer, doc_type varchar, theme varchar, kind varchar, unit varchar,
     indicator varchar, n_facts integer, value_sum double, value_min double, value_max double);
 create table sentence_bigrams (bigram varchar not null, doc_id varchar not null, sent_no integer not null);
-create table doc_content_hashes (doc_id varchar primary key, content_hash varchar not null);
+create table doc_content_hashes (doc_id varchar primary key, content_hash varchar not null, text_key varchar);
 """
 
 TABLE_COLUMNS = {
@@ -82,6 +82,9 @@ ROW_COLUMNS = {
     "initiatives": TABLE_COLUMNS["initiatives"],
 }
 KEYWORDS_PER_DOC = 30
+# DuckDB's memory in a build or update: beyond it sorts and joins spill to disk, so the parent's
+# memory stays bounded however large the corpus (the bigram index's sort is the largest).
+WRITER_MEMORY_LIMIT = "500MB"
 # Tables whose row counts a build reports.
 COUNTED_TABLES = ("sentences", "sentence_themes", "facts", "terms", "initiatives")
 
@@ -103,16 +106,19 @@ def _append(con, table, rows, columns):
         appender.flush()
 
 
-KEYWORDS_SQL = """
-insert into keywords
-select doc_id, rank, term, count, round(score, 6) from (
+# A view, not a table: every document's tf-idf changes with the corpus (N and df), so a stored
+# table would be rewritten whole by each add or remove; the view is always that of the corpus.
+KEYWORDS_SQL = f"""
+create view keywords as
+select doc_id, rank::integer as rank, term, count, round(score, 6) as tfidf from (
     select doc_id, term, count, score, row_number() over (partition by doc_id order by score desc, term) as rank
     from (
         select doc_id, term, count,
                count / sum(count) over (partition by doc_id)
-               * (ln((1 + $n_docs) / (1 + count(*) over (partition by term))) + 1e-3) as score
+               * (ln((1 + (select count(*) from documents)) / (1 + count(*) over (partition by term))) + 1e-3)
+               as score
         from terms))
-where rank <= $per_doc
+where rank <= {KEYWORDS_PER_DOC}
 order by doc_id, rank
 """
 
@@ -171,8 +177,12 @@ def insert_aggregates(con):
 
 
 def insert_keywords(con, n_docs):
-    """Top terms per document by tf-idf across the corpus (tf x 1e-3 breaks idf-0 ties), computed in DuckDB."""
-    con.execute(KEYWORDS_SQL, {"n_docs": n_docs, "per_doc": KEYWORDS_PER_DOC})
+    """Top terms per document by tf-idf across the corpus (tf x 1e-3 breaks idf-0 ties): the `keywords` view.
+
+    `n_docs` is what the view counts itself (the documents table); kept for the build's call.
+    """
+    del n_docs
+    con.execute(KEYWORDS_SQL)
 
 
 def document_hash(result):
@@ -232,8 +242,8 @@ def insert_results(con, batch, first_fact_id):
     _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
             ["doc_id", "term", "count"])
     _append(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
-    _append(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r)) for r in batch],
-            ["doc_id", "content_hash"])
+    _append(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r), text_key(r.text)) for r in batch],
+            ["doc_id", "content_hash", "text_key"])
     return len(facts)
 
 
@@ -257,7 +267,7 @@ class WarehouseWriter:
         self.row_counts = dict.fromkeys(COUNTED_TABLES, 0)
         remove_stale_temp_files(self.path)
         self.tmp.unlink(missing_ok=True)
-        self.con = duckdb.connect(str(self.tmp))
+        self.con = duckdb.connect(str(self.tmp), config={"memory_limit": WRITER_MEMORY_LIMIT})
         self.con.execute("begin")
         self.con.execute(SCHEMA)
         _insert(self.con, "regions", [dict(r, level=region_level(r)) for r in regions],
@@ -357,7 +367,7 @@ def _remove_documents(con, doc_ids):
     for doc_id in doc_ids:
         hi, n = con.execute("select max(fact_id), count(*) from facts where doc_id = $d", {"d": doc_id}).fetchall()[0]
         con.execute("delete from fact_links where target_doc_id = $d or achievement_doc_id = $d", {"d": doc_id})
-        for table in ("facts", "sentence_themes", "sentences", "terms", "keywords", "initiatives", "document_texts",
+        for table in ("facts", "sentence_themes", "sentences", "terms", "initiatives", "document_texts",
                       "doc_content_hashes"):
             con.execute(f"delete from {table} where doc_id = $d", {"d": doc_id})
         if n:
@@ -388,7 +398,7 @@ def update_warehouse(path, regions, themes, info, add=(), remove=()):
     remove_stale_temp_files(path)
     shutil.copyfile(path, tmp)
     try:
-        with duckdb.connect(str(tmp)) as con:
+        with duckdb.connect(str(tmp), config={"memory_limit": WRITER_MEMORY_LIMIT}) as con:
             con.execute("begin")
             known = {r[0] for r in con.execute("select region_id from regions").fetchall()}
             new_regions = [dict(r, level=region_level(r)) for r in regions if r["region_id"] not in known]
@@ -409,9 +419,7 @@ def update_warehouse(path, regions, themes, info, add=(), remove=()):
             _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
             con.execute("delete from fact_links where list_contains($r, region_id)", {"r": sorted(touched)})
             insert_fact_links(con, regions=sorted(touched))
-            con.execute("delete from keywords")
             n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
-            insert_keywords(con, n_docs)
             build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                               content_hash=content_hash(con, themes), n_documents=str(n_docs))
             con.execute("delete from build_info")

@@ -38,6 +38,12 @@ PUNCT_TABLE = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "�
                              "【": "[", "】": "]", "〔": "(", "〕": ")", "—": "-", "－": "-", "～": "~", "…": "..."})
 
 
+# Texts whose key is remembered: the build computes a document's key to find duplicates and the
+# load stores it a batch later (etl/load.py), so a batch's worth is enough.
+TEXT_KEYS_REMEMBERED = 256
+
+
+@lru_cache(maxsize=TEXT_KEYS_REMEMBERED)
 def text_key(text):
     """Hash of the text with script, width, punctuation form and all white space folded.
 

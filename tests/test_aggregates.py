@@ -103,3 +103,26 @@ def test_kwic_through_the_index_equals_a_scan(request, warehouse_name):
         assert sorted(zip(hits.doc_id, hits.sent_no)) == sorted(zip(expected.doc_id, expected.sent_no)), term
     assert queries.kwic(con, "不存在的词语").empty
     con.close()
+
+
+def test_stored_text_keys_are_those_of_the_texts(raw):
+    from etl.normalize import text_key
+    rows = raw.execute("select h.text_key, t.text from doc_content_hashes h join document_texts t using (doc_id)").fetchall()
+    assert rows and all(key == text_key(text) for key, text in rows)
+    assert raw.execute("select count(*) from doc_content_hashes").fetchone()[0] == \
+        raw.execute("select count(*) from documents").fetchone()[0]
+
+
+def test_keywords_view_is_the_top_tfidf_terms(raw):
+    import math
+    t = _table(raw, "terms")
+    n_docs = raw.execute("select count(*) from documents").fetchone()[0]
+    df = t.groupby("term").doc_id.nunique()
+    total = t.groupby("doc_id")["count"].sum()
+    doc = t.doc_id.iloc[0]
+    mine = t[t.doc_id == doc].copy()
+    mine["score"] = [c / total[doc] * (math.log((1 + n_docs) / (1 + df[w])) + 1e-3) for w, c in zip(mine.term, mine["count"])]
+    expected = mine.sort_values(["score", "term"], ascending=[False, True]).head(30)
+    got = raw.execute("select term, tfidf from keywords where doc_id = ? order by rank", [doc]).fetchall()
+    assert [w for w, _ in got] == list(expected.term)
+    assert all(abs(v - round(s, 6)) < 1e-9 for (_, v), s in zip(got, expected.score))
