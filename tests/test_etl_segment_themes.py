@@ -115,3 +115,21 @@ def test_an_umbrella_heading_gets_only_the_theme_its_own_words_name():
         sents = _segment(title + "\n" + sections + rest)
         coded = code_themes(sents, load_dictionary())
         assert [t for t, _, _ in coded[sents[0].sent_no]] == expected, title
+
+
+def test_a_short_line_inside_a_broken_sentence_is_no_heading():
+    """Web pages that break their text at every link leave short lines in mid-sentence;
+    they continue the sentence around them and open no section."""
+    text = ("城市建设持续推进。\n"
+            "一年来，全区改造老旧小区一百余个，新建道路十余条，并且在重点片区推进了\n"
+            "城市更新行动\n"
+            "，完成投资二十亿元。对外开放推出新举措，“\n"
+            "海丝之路\n"
+            "”合作项目落地。\n"
+            "优化营商环境\n"
+            "全面推行一网通办。")
+    sents = {s.text: s for s in _segment(text)}
+    assert not sents["城市更新行动"].opens_section
+    assert not sents["海丝之路"].opens_section
+    assert sents["优化营商环境"].is_heading and sents["优化营商环境"].opens_section
+    assert sents["全面推行一网通办。"].parent == sents["优化营商环境"].sent_no
