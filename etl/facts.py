@@ -71,6 +71,8 @@ MEASURE_UNITS = ("元", "美元", "港元", "欧元", "人民币", "%", "吨", "
 # Nouns that a threshold amount classifies (亿元以上项目, 超过10万元的村).
 CLASS_NOUN = re.compile(r"(?:以上|以下|及以上)?(?:的|项目|企业|重点|工业|产业|工程|村|社区|单位|商户|大户|园区|楼宇|"
                         r"龙头|行业|城市|县|镇|家庭|纳税人|客户|老人|人口|人群|人员|居民|群众|学生|儿童|妇女|青少年)")
+# After a count, the field a place is ranked in (四个主城区之首, 全市14个街镇中唯一一个).
+RANK_FRAME = re.compile(r"[^,，;；。、\d]{1,8}?(?:之首|之冠|之一|中唯一|中率先|中排名|中位居|中位列)")
 # Nouns naming people, the unit of a count written with a magnitude but no
 # counter (惠及1.77亿农民, 1100多万学生).
 PERSON_NOUN = re.compile(r"(?:人口|学生|农民|群众|居民|职工|劳动力|老人|老年人|儿童|妇女|青年|游客|旅客|用户|患者|工人|农民工|贫困人口|家庭)")
@@ -126,7 +128,7 @@ NOUN_CUES = frozenset({"计划", "目标"})
 
 
 # Abstract nouns that follow a small count in slogans rather than in measurements.
-LABEL_NOUN = re.compile(r"(?:升级|方面|重点|目标|环节|体系|机制|战略|行动|中心|意识|自信|维护|到位|优先|统筹|转变|一流|坚持|必须|作用|理念|原则|要求|任务|阶段|领域|步|字)")
+LABEL_NOUN = re.compile(r"(?:高地|使命|优势|定位|导向|底线|升级|方面|重点|目标|环节|体系|机制|战略|行动|中心|意识|自信|维护|到位|优先|统筹|转变|一流|坚持|必须|作用|理念|原则|要求|任务|阶段|领域|步|字)")
 
 
 @dataclass
@@ -250,6 +252,14 @@ def _excluded(text, m):
             g["pre"] in AT_LEAST_PREFIX + AT_MOST_PREFIX
             or text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX, m.end("unit"))):
         return True               # 亿元以上项目, 超过10万元的村: a class threshold
+    if (unit in MEASURE_UNITS and re.fullmatch(f"[{MAGNITUDE_CHARS}]+", num or "") and not g["approx"]
+            and HANZI.match(text, m.end("unit")) and not text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX + ("左右",),
+                                                                      m.end("unit"))):
+        return True               # 万亩基地, 亿元项目, 百亿元产业园: a size class before its noun, not an amount
+    if unit == "位" and text[m.end("unit"):m.end("unit") + 1] == "数":
+        return True               # 两位数增长: a number of digits, not a count
+    if RANK_FRAME.match(text, m.end()):
+        return True               # 四个主城区之首, 14个街镇中唯一: the field of a ranking, not a count
     if unit == "岁" and HANZI.match(text, m.end("unit")):
         return True               # 3-11岁人群, 18岁以上接种: an age names a group of people
     if text[max(0, m.start() - 1):m.start()] == "每":
