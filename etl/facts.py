@@ -564,4 +564,70 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             comparator=_comparator(m, simplified), approximate=approximate,
             indicator=_balanced(indicator),
             start=start, end=end))
+    _respectively(simplified, facts)
     return facts
+
+
+# Between two values of one list (774亿元、536亿元和123亿元).
+LIST_GAP = re.compile(r"[、和及与]|[,，]?(?:分别)?")
+# Joins items of an enumeration inside a phrase: 、 always, 和/及/与 before the last item.
+ITEM_JOIN = re.compile(r"[和及与]")
+# An enumerated item longer than this is a clause, not a list item.
+MAX_ITEM = 6
+
+
+def _list_items(phrase):
+    """(prefix, items, head) of a phrase that enumerates what it names
+    (财政用于科技、教育和文化事业的支出 → 财政用于, [科技, 教育, 文化], 事业的支出),
+    or None. Items are as long as the middle ones (or the first, when there
+    are only two); the first item's prefix and the last item's head are shared."""
+    segs = phrase.split("、")
+    if len(segs) < 2:
+        return None
+    last = ITEM_JOIN.split(segs[-1], maxsplit=1)
+    segs = segs[:-1] + last
+    middle = segs[1:-1]
+    size = len(middle[0]) if middle else len(segs[0])
+    if size > MAX_ITEM or any(len(x) != size for x in middle) or len(segs[0]) < size or len(segs[-1]) < size:
+        return None
+    return segs[0][:-size], [segs[0][-size:], *middle, segs[-1][:size]], segs[-1][size:]
+
+
+def _runs(simplified, facts):
+    """Maximal runs of facts written as one list (values joined by 、/和 only)."""
+    runs, current = [], facts[:1]
+    for prev, fact in zip(facts, facts[1:]):
+        if LIST_GAP.fullmatch(simplified[prev.end:fact.start]) and simplified[prev.end:fact.start]:
+            current.append(fact)
+        else:
+            runs.append(current)
+            current = [fact]
+    return runs + ([current] if current else [])
+
+
+def _respectively(simplified, facts):
+    """分别 lists: X、Y和Z的支出分别为a、b和c gives a X…支出, b Y…支出, c Z…支出, and a
+    following list of as many changes (比上年增长p、q和r) the same items; 总产值a、增加值b,
+    分别增长p和q gives p and q the indicators of a and b."""
+    runs = _runs(simplified, facts)
+    for run in runs:
+        first = facts.index(run[0])
+        before = simplified[facts[first - 1].end:run[0].start].strip(",，、 ") if first else ""
+        change = before.removeprefix("分别")
+        if before.startswith("分别") and len(run) > 1 and first >= len(run) and CHANGE.fullmatch(change):
+            for fact, owner in zip(run, facts[first - len(run):first]):
+                fact.indicator = _tail(re.sub(rf"(?:{CHANGE.pattern})$", "", owner.indicator) + change)
+    for n, run in enumerate(runs):
+        clause = simplified[_clause_bounds(simplified, run[0].start, ",，;；"):run[0].start]
+        split = _list_items(run[0].indicator) if "分别" in clause and len(run) > 1 else None
+        if split is None or len(split[1]) != len(run):
+            continue
+        prefix, items, head = split
+        named = [_tail(prefix + item + head) for item in items]
+        for fact, indicator in zip(run, named):
+            fact.indicator = indicator
+        following = runs[n + 1] if n + 1 < len(runs) else []
+        change = simplified[run[-1].end:following[0].start].strip(",，、 ").replace("分别", "") if following else ""
+        if len(following) == len(run) and CHANGE.fullmatch(change):
+            for fact, indicator in zip(following, named):
+                fact.indicator = _tail(indicator + change)

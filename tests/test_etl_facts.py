@@ -299,6 +299,12 @@ def test_indicator_names_what_is_counted():
      ["村(社区)开展生活垃圾分类示范小区创建", "开展生活垃圾分类示范小区创建参与"]),
     # a phrase that borrowed its owner passes that owner on, not itself
     ("养老保险参保2万人,续保1.5万人,覆盖面90%", ["养老保险参保", "养老保险参保续保", "养老保险参保覆盖面"]),
+    # 分别: each value of a list takes its own item of the enumeration, and so do the changes after it
+    ("城镇、农村居民人均收入分别为5万元、3万元,增长6%、8%",
+     ["城镇居民人均收入", "农村居民人均收入", "城镇居民人均收入增长", "农村居民人均收入增长"]),
+    ("区财政用于交通、环保和水利的投入分别为3亿元、2亿元和1亿元",
+     ["区财政用于交通的投入", "区财政用于环保的投入", "区财政用于水利的投入"]),
+    ("实现规上工业产值80亿元、工业增加值9亿元,分别增长12%和7%", ["规上工业产值", "工业增加值", "规上工业产值增长", "工业增加值增长"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
