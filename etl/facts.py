@@ -89,6 +89,8 @@ ACHIEVED = re.compile("|".join((
     r"(?<![比较同从由与于础之以])(?:去年|上年(?!均))",      # not 比去年增加…, 由上年…增加到: a change to come
     r"(?<![为除明终罢])了(?![解结却然如不])",               # not 为了, 除了, 了解, 了不起
     r"经过[^，,；;。]{0,6}努力",                            # 经过各方面努力: effort made, not a resolve
+    # a present state counted in its own clause (辖区现有企业500家), not 在现有基础上 or 现有产业链,培育…
+    r"(?:现有(?!的?基础|水平|政策|条件|资源|规模)|拥有|共有(?!产权))(?=[^，,；;。]{0,12}?[\d一二两三四五六七八九十百千万])",
 )))
 PLANNED = re.compile("|".join((
     r"争取|力争|确保",

@@ -236,6 +236,12 @@ KIND_IN_PART = [
     ("累计完成投资100亿元", "review", "achievement"),
     # time still to come inside a review
     ("下半年新建公园5个", "review", "target"),
+    # a present state counted in a plan is no target; 现有 as a modifier or 共有产权 is no cue
+    ("全镇现有规上企业120家", "plan", "achievement"),
+    ("社区拥有志愿者队伍15支", "plan", "achievement"),
+    ("在现有基础上再增长10%", "plan", "target"),
+    ("依托现有商圈资源,引进品牌首店20家", "plan", "target"),
+    ("筹建共有产权房300套", "plan", "target"),
 ]
 
 
