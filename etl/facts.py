@@ -244,7 +244,9 @@ def _match(simplified, pos):
 
 def _enclosed(text, start, end, opens, closes, max_span=None):
     """True when text[start:end] lies between an opening mark and its closing mark."""
-    open_at = max(text.rfind(c, 0, start) for c in opens)
+    open_at = -1
+    for c in opens:
+        open_at = max(open_at, text.rfind(c, 0, start))
     if open_at < 0 or max(text.rfind(c, open_at, start) for c in closes) >= 0:
         return False
     close_at = min([i for i in (text.find(c, end) for c in closes) if i >= 0] or [-1])
@@ -545,6 +547,9 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
     return phrase, bare
 
 
+_UNSET = object()
+
+
 def part_default_kind(part):
     """Kind implied by the part a sentence stands in (etl.structure): plan parts state targets."""
     return "target" if part == "plan" else "achievement"
@@ -558,7 +563,7 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
-    topic = _opening_topic(simplified)
+    topic = _UNSET     # the opening topic, read once the sentence is known to hold a fact
     pos = 0
     while (m := _match(simplified, pos)) is not None:
         pos = max(m.end(), pos + 1)
@@ -582,6 +587,8 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             end -= len(post)
         if pre in AT_LEAST_PREFIX + AT_MOST_PREFIX:
             start += len(pre)
+        if topic is _UNSET:
+            topic = _opening_topic(simplified)
         indicator, topic = _indicator(simplified, m, facts[-1].indicator if facts else "",
                                       facts[-1].end if facts else 0, topic)
         facts.append(Fact(
