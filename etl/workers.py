@@ -114,7 +114,8 @@ def _serve(read_fd, write_fd, fn, jobs, memory, parent):
             if header is None:       # the runner closed the pipe: no more jobs
                 break
             (i,) = INDEX.unpack(header)
-            resource.setrlimit(resource.RLIMIT_AS, (_address_space() + memory, hard))
+            limit = _address_space() + memory
+            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
             kind, payload = _outcome(fn, jobs[i])
             resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
             retire = kind == "memory" or _address_space() > born + memory // 2
