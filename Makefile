@@ -11,7 +11,7 @@ PORT ?= 8501
 
 run: setup
 	$(PY) -m etl build --if-stale
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 test: setup
 	$(PY) -m pytest -q

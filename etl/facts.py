@@ -90,6 +90,8 @@ MEASURE_UNITS = ("元", "美元", "港元", "欧元", "人民币", "%", "吨", "
 # Nouns that a threshold amount classifies (亿元以上项目, 超过10万元的村).
 CLASS_NOUN = re.compile(r"(?:以上|以下|及以上)?(?:的|项目|企业|重点|工业|产业|工程|村|社区|单位|商户|大户|园区|楼宇|"
                         r"龙头|行业|城市|县|镇|家庭|纳税人|客户|老人|人口|人群|人员|居民|群众|学生|儿童|妇女|青少年)")
+# After a count, the field a place is ranked in (四个主城区之首, 全市14个街镇中唯一一个).
+RANK_FRAME = re.compile(r"[^,，;；。、\d]{1,8}?(?:之首|之冠|之一|中唯一|中率先|中排名|中位居|中位列)")
 # Nouns naming people, the unit of a count written with a magnitude but no
 # counter (惠及1.77亿农民, 1100多万学生).
 PERSON_NOUN = re.compile(r"(?:人口|学生|农民|群众|居民|职工|劳动力|老人|老年人|儿童|妇女|青年|游客|旅客|用户|患者|工人|农民工|贫困人口|家庭)")
@@ -106,6 +108,8 @@ ACHIEVED = re.compile("|".join((
     r"(?<![比较同从由与于础之以])(?:去年|上年(?!均))",      # not 比去年增加…, 由上年…增加到: a change to come
     r"(?<![为除明终罢])了(?![解结却然如不])",               # not 为了, 除了, 了解, 了不起
     r"经过[^，,；;。]{0,6}努力",                            # 经过各方面努力: effort made, not a resolve
+    # a present state counted in its own clause (辖区现有企业500家), not 在现有基础上 or 现有产业链,培育…
+    r"(?:现有(?!的?基础|水平|政策|条件|资源|规模)|拥有|共有(?!产权))(?=[^，,；;。]{0,12}?[\d一二两三四五六七八九十百千万])",
 )))
 PLANNED = re.compile("|".join((
     r"争取|力争|确保",
@@ -145,7 +149,7 @@ NOUN_CUES = frozenset({"计划", "目标"})
 
 
 # Abstract nouns that follow a small count in slogans rather than in measurements.
-LABEL_NOUN = re.compile(r"(?:升级|方面|重点|目标|环节|体系|机制|战略|行动|中心|意识|自信|维护|到位|优先|统筹|转变|一流|坚持|必须|作用|理念|原则|要求|任务|阶段|领域|步|字)")
+LABEL_NOUN = re.compile(r"(?:高地|使命|优势|定位|导向|底线|升级|方面|重点|目标|环节|体系|机制|战略|行动|中心|意识|自信|维护|到位|优先|统筹|转变|一流|坚持|必须|作用|理念|原则|要求|任务|阶段|领域|步|字)")
 
 
 @dataclass
@@ -277,6 +281,14 @@ def _excluded(text, m):
             g["pre"] in AT_LEAST_PREFIX + AT_MOST_PREFIX
             or text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX, m.end("unit"))):
         return True               # 亿元以上项目, 超过10万元的村: a class threshold
+    if (unit in MEASURE_UNITS and re.fullmatch(f"[{MAGNITUDE_CHARS}]+", num or "") and not g["approx"]
+            and HANZI.match(text, m.end("unit")) and not text.startswith(AT_LEAST_SUFFIX + AT_MOST_SUFFIX + ("左右",),
+                                                                      m.end("unit"))):
+        return True               # 万亩基地, 亿元项目, 百亿元产业园: a size class before its noun, not an amount
+    if unit == "位" and text[m.end("unit"):m.end("unit") + 1] == "数":
+        return True               # 两位数增长: a number of digits, not a count
+    if RANK_FRAME.match(text, m.end()):
+        return True               # 四个主城区之首, 14个街镇中唯一: the field of a ranking, not a count
     if unit == "岁" and HANZI.match(text, m.end("unit")):
         return True               # 3-11岁人群, 18岁以上接种: an age names a group of people
     if text[max(0, m.start() - 1):m.start()] == "每":
@@ -597,4 +609,70 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             comparator=_comparator(m, simplified), approximate=approximate,
             indicator=_balanced(indicator),
             start=start, end=end))
+    _respectively(simplified, facts)
     return facts
+
+
+# Between two values of one list (774亿元、536亿元和123亿元).
+LIST_GAP = re.compile(r"[、和及与]|[,，]?(?:分别)?")
+# Joins items of an enumeration inside a phrase: 、 always, 和/及/与 before the last item.
+ITEM_JOIN = re.compile(r"[和及与]")
+# An enumerated item longer than this is a clause, not a list item.
+MAX_ITEM = 6
+
+
+def _list_items(phrase):
+    """(prefix, items, head) of a phrase that enumerates what it names
+    (财政用于科技、教育和文化事业的支出 → 财政用于, [科技, 教育, 文化], 事业的支出),
+    or None. Items are as long as the middle ones (or the first, when there
+    are only two); the first item's prefix and the last item's head are shared."""
+    segs = phrase.split("、")
+    if len(segs) < 2:
+        return None
+    last = ITEM_JOIN.split(segs[-1], maxsplit=1)
+    segs = segs[:-1] + last
+    middle = segs[1:-1]
+    size = len(middle[0]) if middle else len(segs[0])
+    if size > MAX_ITEM or any(len(x) != size for x in middle) or len(segs[0]) < size or len(segs[-1]) < size:
+        return None
+    return segs[0][:-size], [segs[0][-size:], *middle, segs[-1][:size]], segs[-1][size:]
+
+
+def _runs(simplified, facts):
+    """Maximal runs of facts written as one list (values joined by 、/和 only)."""
+    runs, current = [], facts[:1]
+    for prev, fact in zip(facts, facts[1:]):
+        if LIST_GAP.fullmatch(simplified[prev.end:fact.start]) and simplified[prev.end:fact.start]:
+            current.append(fact)
+        else:
+            runs.append(current)
+            current = [fact]
+    return runs + ([current] if current else [])
+
+
+def _respectively(simplified, facts):
+    """分别 lists: X、Y和Z的支出分别为a、b和c gives a X…支出, b Y…支出, c Z…支出, and a
+    following list of as many changes (比上年增长p、q和r) the same items; 总产值a、增加值b,
+    分别增长p和q gives p and q the indicators of a and b."""
+    runs = _runs(simplified, facts)
+    for run in runs:
+        first = facts.index(run[0])
+        before = simplified[facts[first - 1].end:run[0].start].strip(",，、 ") if first else ""
+        change = before.removeprefix("分别")
+        if before.startswith("分别") and len(run) > 1 and first >= len(run) and CHANGE.fullmatch(change):
+            for fact, owner in zip(run, facts[first - len(run):first]):
+                fact.indicator = _tail(re.sub(rf"(?:{CHANGE.pattern})$", "", owner.indicator) + change)
+    for n, run in enumerate(runs):
+        clause = simplified[_clause_bounds(simplified, run[0].start, ",，;；"):run[0].start]
+        split = _list_items(run[0].indicator) if "分别" in clause and len(run) > 1 else None
+        if split is None or len(split[1]) != len(run):
+            continue
+        prefix, items, head = split
+        named = [_tail(prefix + item + head) for item in items]
+        for fact, indicator in zip(run, named):
+            fact.indicator = indicator
+        following = runs[n + 1] if n + 1 < len(runs) else []
+        change = simplified[run[-1].end:following[0].start].strip(",，、 ").replace("分别", "") if following else ""
+        if len(following) == len(run) and CHANGE.fullmatch(change):
+            for fact, indicator in zip(following, named):
+                fact.indicator = _tail(indicator + change)

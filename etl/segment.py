@@ -23,6 +23,12 @@ MAX_NUMBERED_HEADING = 40
 MAX_ENUM_HEADING = 25
 MAX_PLAIN_HEADING = 30
 MIN_PLAIN_HEADING = 4         # shorter lines are scraps (转第 / 条), not headings
+# A line that ends mid-sentence (no closing punctuation, or an opening quote or
+# comma) is continued by the next line: a short line after it is a fragment of
+# that sentence (a web page that broke its text at every link), not a heading.
+OPEN_END = re.compile(r"[，,、“‘（(《]$")
+CLOSED_END = re.compile(r"[。！？；!?;:：”’）)》]$")   # (the Simplified copy is width-folded: both forms)
+CONTINUATION_START = re.compile(r"^[，,、。；;：:！!？?”’）)》%％]")
 ENUM_LEVEL = 5
 WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 SENTENCE_PUNCT_END = re.compile(r"[。！？；!?;:：]$")
@@ -82,8 +88,12 @@ def segment(text, simplified):
         _numbered_level(simplified[o:o + len(ln)].strip(STRIP)) == 1 for o, ln in lines)
     plain_level = 0 if has_level1 else 1
     sentences, stack = [], []
+    previous = ""   # the last non-blank line, a heading's left context
     for line_no, (offset, line) in enumerate(lines):
         spans = list(_units(line, offset))
+        continues = _continues_sentence(previous, simplified, lines, line_no)
+        if line.strip(STRIP):
+            previous = simplified[offset:offset + len(line)].strip(STRIP)
         stack = [entry for entry in stack if entry[0] != ENUM_LEVEL]
         for i, (start, end) in enumerate(spans):
             simp = simplified[start:end]
@@ -93,7 +103,8 @@ def segment(text, simplified):
                 level, heading = numbered, len(simp) <= MAX_NUMBERED_HEADING
             elif ENUMERATION.match(simp):
                 level, heading = ENUM_LEVEL, len(simp) <= MAX_ENUM_HEADING
-            elif len(spans) == 1 and _is_plain_heading(simp, end - start == len(line.strip(STRIP))):
+            elif (len(spans) == 1 and not continues
+                  and _is_plain_heading(simp, end - start == len(line.strip(STRIP)))):
                 level, heading = plain_level, True
             if level is not None:
                 stack = [entry for entry in stack if entry[0] < level]
@@ -108,6 +119,19 @@ def segment(text, simplified):
                 is_heading=heading, level=level, parent=parent,
                 opens_section=level is not None, line_no=line_no))
     return sentences
+
+
+def _continues_sentence(previous, simplified, lines, line_no):
+    """Whether this line is the middle of a sentence the line before began
+    (it ends on a comma or opening quote, or is a paragraph without a full
+    stop), or of one the next line finishes: then it is no heading of its own."""
+    if OPEN_END.search(previous) or (len(previous) > MAX_NUMBERED_HEADING and not CLOSED_END.search(previous)):
+        return True
+    for offset, line in lines[line_no + 1:]:
+        following = simplified[offset:offset + len(line)].strip(STRIP)
+        if following:
+            return bool(CONTINUATION_START.match(following))
+    return False
 
 
 def _label(heading):

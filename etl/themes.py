@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.config import THEMES_FILE, load_yaml
+from etl.segment import ENUM_LEVEL
 from etl.theme_model import (
     MODEL_FILE,
     combine,
@@ -288,14 +289,18 @@ def _is_furniture(simplified, dictionary):
 
 
 def _framing_units(sentences, children, by_no):
-    """Preambles and closings: units before the first heading, paragraphs of
-    their own between a heading and its first sub-heading, and paragraphs
-    after a section's last sub-section. General framing, rarely policy
-    content."""
+    """Preambles and closings: units before the first heading, the paragraph
+    that leads into a section's first sub-heading, and the paragraph that
+    closes a section after its last sub-section. General framing, rarely
+    policy content; the other paragraphs around sub-headings are body text
+    (a report's review runs for pages before its first numbered point)."""
     framing = set()
     first_heading = next((s.sent_no for s in sentences if s.opens_section), None)
     sub_headings = {parent: [by_no[c] for c in siblings if by_no[c].opens_section]
                     for parent, siblings in children.items()}
+    # 一是/二是 items open no section of their own: the text before the first is body, not a lead-in
+    numbered_subs = {parent: [h for h in subs if h.level != ENUM_LEVEL] for parent, subs in sub_headings.items()}
+    lead_in, closing = defaultdict(list), defaultdict(list)
     for s in sentences:
         if s.opens_section:
             continue
@@ -304,10 +309,18 @@ def _framing_units(sentences, children, by_no):
                 framing.add(s.sent_no)
             continue
         subs = sub_headings[s.parent]
-        if (subs and (s.sent_no < subs[0].sent_no or s.sent_no > subs[-1].sent_no)
-                and s.line_no not in {h.line_no for h in subs}
-                and s.line_no != by_no[s.parent].line_no):
-            framing.add(s.sent_no)
+        if (not subs or s.line_no in {h.line_no for h in subs}
+                or s.line_no == by_no[s.parent].line_no):
+            continue
+        numbered = numbered_subs[s.parent]
+        if numbered and s.sent_no < numbered[0].sent_no:
+            lead_in[s.parent].append(s)
+        elif s.sent_no > subs[-1].sent_no:
+            closing[s.parent].append(s)
+    for runs, edge in ((lead_in, min), (closing, max)):
+        for units in runs.values():
+            line = edge(u.line_no for u in units)
+            framing.update(u.sent_no for u in units if u.line_no == line)
     return framing
 
 

@@ -1,6 +1,6 @@
 """Browser test plumbing shared by the dashboard and deck end-to-end tests.
 
-`streamlit_url` starts `streamlit run dashboard.py` on a free 127.0.0.1 port
+`streamlit_url` starts `streamlit run serve.py` (dashboard.py as users get it) on a free 127.0.0.1 port
 against the session's built warehouse; `browser` launches Debian's Chromium
 through Playwright (never a downloaded browser). Both are session-scoped so
 the suite uses one server and one browser. Import the fixtures into a test
@@ -45,7 +45,7 @@ def wait_healthy(url, proc, timeout=60):
 
 
 @contextlib.contextmanager
-def run_streamlit(warehouse, script="dashboard.py", port=None, extra_env=None):
+def run_streamlit(warehouse, script="serve.py", port=None, extra_env=None):
     """Start the dashboard as a subprocess in its own process group; stop exactly that group."""
     port = port or free_port()
     env = dict(os.environ, JIEDAO_WAREHOUSE=str(warehouse), **(extra_env or {}))

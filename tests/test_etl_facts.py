@@ -126,6 +126,13 @@ CASES = [
     ("剩余任务不足30%", [("30%", 30, None, "%", "<=", False)]),
     # idioms, scale classes, class thresholds and rate bases
     ("把政策送到千家万户", []),
+    ("新建两个千亩果蔬基地", [("两个", 2, None, "个", "=", False)]),
+    ("其中百亿元产业集群2个", [("2个", 2, None, "个", "=", False)]),
+    ("营业收入首次突破千亿元。", [("千亿元", 1e11, None, "元", ">=", False)]),
+    ("税收收入保持两位数增长", []),
+    ("综合考核连续保持五个城区之首", []),
+    ("成为全省20个试点县中率先通过验收的县", []),
+    ("努力建设三个高地", []),
     ("千方百计扩大就业", []),
     ("建设百万吨级乙烯项目", []),
     ("引进亿元以上项目", []),
@@ -229,6 +236,12 @@ KIND_IN_PART = [
     ("累计完成投资100亿元", "review", "achievement"),
     # time still to come inside a review
     ("下半年新建公园5个", "review", "target"),
+    # a present state counted in a plan is no target; 现有 as a modifier or 共有产权 is no cue
+    ("全镇现有规上企业120家", "plan", "achievement"),
+    ("社区拥有志愿者队伍15支", "plan", "achievement"),
+    ("在现有基础上再增长10%", "plan", "target"),
+    ("依托现有商圈资源,引进品牌首店20家", "plan", "target"),
+    ("筹建共有产权房300套", "plan", "target"),
 ]
 
 
@@ -292,6 +305,12 @@ def test_indicator_names_what_is_counted():
      ["村(社区)开展生活垃圾分类示范小区创建", "开展生活垃圾分类示范小区创建参与"]),
     # a phrase that borrowed its owner passes that owner on, not itself
     ("养老保险参保2万人,续保1.5万人,覆盖面90%", ["养老保险参保", "养老保险参保续保", "养老保险参保覆盖面"]),
+    # 分别: each value of a list takes its own item of the enumeration, and so do the changes after it
+    ("城镇、农村居民人均收入分别为5万元、3万元,增长6%、8%",
+     ["城镇居民人均收入", "农村居民人均收入", "城镇居民人均收入增长", "农村居民人均收入增长"]),
+    ("区财政用于交通、环保和水利的投入分别为3亿元、2亿元和1亿元",
+     ["区财政用于交通的投入", "区财政用于环保的投入", "区财政用于水利的投入"]),
+    ("实现规上工业产值80亿元、工业增加值9亿元,分别增长12%和7%", ["规上工业产值", "工业增加值", "规上工业产值增长", "工业增加值增长"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators

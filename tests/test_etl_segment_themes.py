@@ -1,7 +1,7 @@
 """Segment and themes stages on small documents with known structure."""
 from etl.normalize import to_simplified
 from etl.segment import segment
-from etl.themes import code_themes, load_dictionary, match_terms
+from etl.themes import code_themes, dictionary_coding, load_dictionary, match_terms
 
 DOC = """关于2024年街道工作的总体思路。
 一、2024年上半年工作情况
@@ -79,16 +79,33 @@ def test_the_dictionary_defines_the_twelve_themes_with_colours():
 
 
 def test_a_closing_paragraph_after_the_last_sub_section_is_framing():
-    """Closing words at a section's level after its sub-sections get a theme only on strong evidence."""
+    """The paragraph that closes a section after its sub-sections gets a theme only on strong evidence;
+    a paragraph before it is body text."""
     text = ("(八)坚持党建引领\n一是加强党员教育。组织党员学习。\n二是加强廉政建设。开展廉政教育。\n"
-            "新的征程已经开启,我们将在党的领导下凝心聚力,奋力谱写新篇章。\n"
-            "全面推进党员教育、党组织建设和党风廉政建设,严格落实党建工作责任制。")
+            "全面推进党员教育、党组织建设和党风廉政建设,严格落实党建工作责任制。\n"
+            "新的征程已经开启,我们将在党的领导下凝心聚力,奋力谱写新篇章。")
     sents = _segment(text)
     coded = code_themes(sents, load_dictionary())
     by_text = {s.text.rstrip("。"): [t for t, _, _ in coded[s.sent_no]] for s in sents}
     assert by_text["开展廉政教育"] == ["party"]
     assert by_text["新的征程已经开启,我们将在党的领导下凝心聚力,奋力谱写新篇章"] == []
     assert by_text["全面推进党员教育、党组织建设和党风廉政建设,严格落实党建工作责任制"] == ["party"]
+
+
+def test_body_paragraphs_before_a_sections_enumerated_points_are_not_framing():
+    """A report's review runs for paragraphs before its first 一是: only a numbered sub-heading has a lead-in.
+    The paragraphs between the heading and the enumeration are coded like any body text."""
+    text = ("一、过去一年的工作\n过去一年,我们迎难而上,各项工作取得新进展。\n"
+            "国内生产总值增长百分之六,财政收入稳步增长。\n"
+            "城镇新增就业人数超过预期,社会保障水平继续提高。\n"
+            "一是\n加强安全生产。\n二是\n推进垃圾分类。")
+    sents = _segment(text)
+    units = dictionary_coding(sents, load_dictionary(model_path=None))
+    by_text = {s.text.rstrip("。"): units[s.sent_no] for s in sents}
+    for body in ("国内生产总值增长百分之六,财政收入稳步增长", "城镇新增就业人数超过预期,社会保障水平继续提高"):
+        assert not by_text[body]["framing"], body
+        assert by_text[body]["coded"], body
+    assert [t for t, _, _ in by_text["国内生产总值增长百分之六,财政收入稳步增长"]["coded"]][0] == "economy"
 
 
 def test_an_umbrella_heading_gets_only_the_theme_its_own_words_name():
@@ -98,3 +115,21 @@ def test_an_umbrella_heading_gets_only_the_theme_its_own_words_name():
         sents = _segment(title + "\n" + sections + rest)
         coded = code_themes(sents, load_dictionary())
         assert [t for t, _, _ in coded[sents[0].sent_no]] == expected, title
+
+
+def test_a_short_line_inside_a_broken_sentence_is_no_heading():
+    """Web pages that break their text at every link leave short lines in mid-sentence;
+    they continue the sentence around them and open no section."""
+    text = ("城市建设持续推进。\n"
+            "一年来，全区改造老旧小区一百余个，新建道路十余条，并且在重点片区推进了\n"
+            "城市更新行动\n"
+            "，完成投资二十亿元。对外开放推出新举措，“\n"
+            "海丝之路\n"
+            "”合作项目落地。\n"
+            "优化营商环境\n"
+            "全面推行一网通办。")
+    sents = {s.text: s for s in _segment(text)}
+    assert not sents["城市更新行动"].opens_section
+    assert not sents["海丝之路"].opens_section
+    assert sents["优化营商环境"].is_heading and sents["优化营商环境"].opens_section
+    assert sents["全面推行一网通办。"].parent == sents["优化营商环境"].sent_no

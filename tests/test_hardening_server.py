@@ -1,6 +1,8 @@
 """The server's exposure: upload limit, error details, URL parameters, and no request leaving localhost."""
 import time
 import tomllib
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,6 +25,27 @@ def test_upload_limit_is_the_apps_limit():
 
 def test_error_details_are_not_shown_to_users():
     assert CONFIG["client"]["showErrorDetails"] == "none"
+
+
+def _status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_served_dashboard_does_not_expose_metrics(streamlit_url):  # noqa: F811
+    """`make run` serves serve.py: Streamlit's unauthenticated /_stcore/metrics answers 404, the app still answers."""
+    assert _status(f"{streamlit_url}/_stcore/metrics") == 404
+    assert _status(f"{streamlit_url}/_stcore/metrics/") == 404
+    assert _status(f"{streamlit_url}/_stcore/health") == 200
+    assert _status(f"{streamlit_url}/") == 200
+
+
+def test_make_run_serves_the_guarded_app():
+    run_recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "streamlit run serve.py" in run_recipe
 
 
 def test_no_page_requests_anything_outside_localhost(streamlit_url, page):  # noqa: F811
