@@ -64,6 +64,25 @@ def _fact_pattern(ranges=True):
 
 FACT = _fact_pattern()
 SINGLE_FACT = _fact_pattern(ranges=False)
+# Every fact holds one of these characters, at most MAX_LEAD characters after
+# its start (a comparator or approximation word, then a sign): FACT's search
+# starts there instead of trying every character of a sentence.
+DIGITISH = re.compile(rf"[\d{CN_DIGITS}{MAGNITUDE_CHARS}]")
+MAX_LEAD = max(len(w) for w in (*AT_LEAST_PREFIX, *AT_MOST_PREFIX, *APPROX_PREFIX, "上")) + 1
+NUMBER_TOKEN = re.compile(rf"({AR_NUMBER})({MAGNITUDE})?")
+AR_NUMBER_RE = re.compile(AR_NUMBER)
+CN_NUMBER_RE = re.compile(CN_NUMBER)
+MAGNITUDE_END = re.compile(MAGNITUDE + "$")
+BIG_MAGNITUDE_END = re.compile(r"[万亿]$")
+ZEROS = re.compile("[零〇]+")
+DIGIT_STRING = re.compile(rf"[{CN_DIGITS}]{{2,}}")
+ONE_DIGIT = re.compile(rf"[{CN_DIGITS}十百千万亿\d]")
+LATIN = re.compile(r"[a-zA-Z]")
+LATIN_END = re.compile(r"[a-zA-Z]$")
+LABEL_START = re.compile(r"[大化美清一]")
+PLACE_AFTER_METRE = re.compile(r"[河路街桥巷湖]")
+DIGIT = re.compile(r"\d")
+ALREADY = re.compile("已经|已|分别")
 # Units of measure (not counters): with 以上/以下 before a noun they name a
 # class of things (亿元以上项目, 60岁以上老人), not a measured amount.
 MEASURE_UNITS = ("元", "美元", "港元", "欧元", "人民币", "%", "吨", "公斤", "斤", "千克", "亩", "公顷", "平方米",
@@ -147,10 +166,13 @@ class Fact:
     end: int
 
 
+@lru_cache(maxsize=4096)
 def parse_number(token):
-    """'16.1亿' -> 1.61e9, '五百' -> 500, '4.5万' -> 45000, '两' -> 2."""
+    """'16.1亿' -> 1.61e9, '五百' -> 500, '4.5万' -> 45000, '两' -> 2.
+
+    Cached: the same few tokens recur, and cn2an is slow."""
     token = token.replace(",", "").replace(" ", "")
-    m = re.fullmatch(rf"({AR_NUMBER})({MAGNITUDE})?", token)
+    m = NUMBER_TOKEN.fullmatch(token)
     if m:
         value = Decimal(m.group(1))
         for ch in m.group(2) or "":
@@ -178,9 +200,9 @@ def _value(g):
         value_max = parse_number(g["num2"]) * scale
         if g.get("mag1"):
             value *= parse_number("1" + g["mag1"])
-        elif not re.search(MAGNITUDE + "$", g["num"]):
-            mag = g["mag"] or (re.search(MAGNITUDE + "$", g["num2"]) or [""])[0]
-            if mag and re.fullmatch(AR_NUMBER, g["num"]):
+        elif not MAGNITUDE_END.search(g["num"]):
+            mag = g["mag"] or (MAGNITUDE_END.search(g["num2"]) or [""])[0]
+            if mag and AR_NUMBER_RE.fullmatch(g["num"]):
                 value *= parse_number("1" + mag)
     else:
         value *= scale
@@ -203,9 +225,9 @@ def _bare_amount(text, m):
     """Unit of an Arabic amount in 万/亿 without a unit (1.77亿农民), or None
     when the bare number is no fact: a year, a code, a list marker, a table cell."""
     g = m.groupdict()
-    magnitude = g["mag"] or (re.search(r"[万亿]$", g["num"]) or [""])[0]
+    magnitude = g["mag"] or (BIG_MAGNITUDE_END.search(g["num"]) or [""])[0]
     words = text[_clause_bounds(text, m.start(), ",，;；:："):m.start()] + text[m.end():m.end() + 1]
-    if magnitude and re.match(r"\d", g["num"]) and not g.get("num2") and HANZI.search(words):
+    if magnitude and DIGIT.match(g["num"]) and not g.get("num2") and HANZI.search(words):
         return _bare_amount_unit(text, m)
     return None
 
@@ -213,7 +235,10 @@ def _bare_amount(text, m):
 def _match(simplified, pos):
     """Next fact-shaped match from pos; a range becomes two numbers when it is
     a change 从A到B or its two units differ."""
-    m = FACT.search(simplified, pos)
+    digit = DIGITISH.search(simplified, pos)
+    if digit is None:
+        return None
+    m = FACT.search(simplified, max(pos, digit.start() - MAX_LEAD))
     if m and m.group("num2") and (
             simplified[max(0, m.start() - 1):m.start()] in ("从", "由")
             or (m.group("unit1") and m.group("unit1") != m.group("unit"))):
@@ -223,7 +248,9 @@ def _match(simplified, pos):
 
 def _enclosed(text, start, end, opens, closes, max_span=None):
     """True when text[start:end] lies between an opening mark and its closing mark."""
-    open_at = max(text.rfind(c, 0, start) for c in opens)
+    open_at = -1
+    for c in opens:
+        open_at = max(open_at, text.rfind(c, 0, start))
     if open_at < 0 or max(text.rfind(c, open_at, start) for c in closes) >= 0:
         return False
     close_at = min([i for i in (text.find(c, end) for c in closes) if i >= 0] or [-1])
@@ -268,35 +295,35 @@ def _excluded(text, m):
         return True               # 每50公斤: the base of a rate, not an amount
     if before in ("第", "+", "＋") or after[:1] in ("+", "＋"):
         return True
-    if re.match(r"[a-zA-Z]", after) or re.search(r"[a-zA-Z]$", text[max(0, start - 1):start]):
+    if LATIN.match(after) or LATIN_END.search(text[max(0, start - 1):start]):
         return True
     if _inside_short_quote(text, start, end) or _inside_title(text, start, end):
         return True
-    if num and re.fullmatch(CN_NUMBER, num):
+    if num and CN_NUMBER_RE.fullmatch(num):
         if len(num) == 1 and num in MAGNITUDE_CHARS and any(
                 ch and ch in MAGNITUDE_CHARS for ch in (after[:1], text[max(0, start - 2):max(0, start - 1)])):
             return True           # 千家万户, 千方百计: idioms of two bare magnitudes
-        if num == "一" and not g.get("num2") or re.fullmatch("[零〇]+", num):
+        if num == "一" and not g.get("num2") or ZEROS.fullmatch(num):
             return True
-        if re.fullmatch(rf"[{CN_DIGITS}]{{2,}}", num) and not g.get("num2"):
+        if DIGIT_STRING.fullmatch(num) and not g.get("num2"):
             return True           # 一二五: a digit string, a label
         if before in ("”", "」", "'", '"'):
             return True           # “繁荣大港…”五个大港: counting a rhetorical list
         if unit in ("期", "类", "种", "条", "项", "次", "届") and not g["approx"]:
             return True           # 二期工程, 四类群体, 两条主线, 四届区委: phases, terms and list labels
-        if re.match(r"[大化美清一]", after) or LABEL_NOUN.match(after):
+        if LABEL_START.match(after) or LABEL_NOUN.match(after):
             return True           # 五大战略, 八个升级, 三位一体: programme labels and idioms
-        if unit == "村" and re.match(r"[\u4e00-\u9fff]", before) and before not in "等共个和及":
+        if unit == "村" and HANZI.match(before) and before not in "等共个和及":
             return True           # 南庄六村: a village's name
-        if unit == "米" and re.match(r"[河路街桥巷湖]", after):
+        if unit == "米" and PLACE_AFTER_METRE.match(after):
             return True           # 八米河: a place name
-    if before and re.fullmatch(rf"[{CN_DIGITS}十百千万亿\d]", before):
+    if before and ONE_DIGIT.fullmatch(before):
         return True               # part of a longer number sequence
     if unit == "个" and (text[end:end + 1] in ("月", "工") or text[end:end + 2] == "小时"):
         return True               # 3个月, 个工作日, 336个小时: periods
     if before in ("无", "零"):
         return True               # 无1例: none
-    if before in ("数", "几") and re.fullmatch(CN_NUMBER, num):
+    if before in ("数", "几") and CN_NUMBER_RE.fullmatch(num):
         return True               # 数十人, 几百名: vague
     return False
 
@@ -401,6 +428,7 @@ CHANGE = re.compile(
     r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
     r"(?:(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?"
     r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?)")
+CHANGE_END = re.compile(rf"(?:{CHANGE.pattern})$")
 # A share of a whole (占全区36%): named after the part, with 比 for the ratio.
 SHARE = re.compile(r"占(?:全区|全市|全县|全省|全国|总数|总量|全部)?")
 # Marks that end the phrase before a number (a list with 、 does not).
@@ -408,6 +436,16 @@ INDICATOR_SEPARATORS = ",，;；:：(（"
 # What a number may be followed by when the noun it counts comes after it.
 NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?((?:[^,，。;；:：\d(（]|[(（][^)）\d]{0,6}[)）])*)")
 NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
+# The words between two facts of one list (建成1个社工站、3个社区用房).
+LIST_BETWEEN = re.compile(r"[^,，;；]*[、和及]")
+# A number counting the noun after it as its attribute (10万元以上的项目).
+ATTRIBUTE_OF = re.compile(r"(?:以上|以内|以下|左右|多|余)?的")
+# A linking word or a comparator left at the end of the noun after a number.
+LINK_END = re.compile(rf"[、和及]?(?:{CMP_PREFIX}|{APPROX})?$")
+LINK_BEFORE_NUMBER = re.compile(rf"[、和及与]?(?:{CMP_PREFIX}|{APPROX})?$")
+CLOSE_BRACKET = re.compile(r"[)）]")
+OPEN_BRACKET = re.compile(r"[(（]")
+LEADING_BRACKETS = re.compile(r"^[(（][^)）]*[)）]")
 # The longest indicator kept: gold phrases run 4 to 20 characters.
 INDICATOR_MAX = 20
 # A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
@@ -440,7 +478,7 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     before = INDICATOR_LEAD.sub("", text[left:m.start()])
     if not previous_end and len(SELF.sub("", before)) > SHORT_PHRASE:
         before = INDICATOR_LEAD.sub("", SELF.sub("", before))
-    before = re.sub("已经|已|分别", "", before)
+    before = ALREADY.sub("", before)
     before = REPEAT.sub("", before)
     before = INDICATOR_TAIL.sub("", TIME_OF_VALUE.sub("", before)).strip(" “”\"、").lstrip("和及")
     if look_back and not before and not previous_end and left and text[left - 1] in ",，" \
@@ -463,10 +501,10 @@ def _phrase_after(text, m):
     """The noun a number counts when it comes after it (检查378家租赁企业)."""
     noun = NOUN_AFTER.match(text, m.end())
     after = noun.group(1)[:INDICATOR_MAX]
-    if not after or NOT_A_NOUN_START.match(after) or not re.match(r"[\u4e00-\u9fff]", after):
+    if not after or NOT_A_NOUN_START.match(after) or not HANZI.match(after):
         return ""
-    link = "[、和及与]" if text[noun.end(1):noun.end(1) + 1].isdigit() else "[、和及]"   # 参与 ends a noun
-    return re.sub(rf"{link}?(?:{CMP_PREFIX}|{APPROX})?$", "", after).rstrip("、“”\"（(")
+    link = LINK_BEFORE_NUMBER if text[noun.end(1):noun.end(1) + 1].isdigit() else LINK_END   # 参与 ends a noun
+    return link.sub("", after).rstrip("、“”\"（(")
 
 
 def _tail(phrase):
@@ -475,10 +513,10 @@ def _tail(phrase):
     if len(phrase) <= INDICATOR_MAX:
         return phrase
     tail = phrase[-INDICATOR_MAX:]
-    close = re.search(r"[)）]", tail)
-    if close and not re.search(r"[(（]", tail[:close.start()]):
+    close = CLOSE_BRACKET.search(tail)
+    if close and not OPEN_BRACKET.search(tail[:close.start()]):
         tail = tail[close.end():]
-    return re.sub(r"^[(（][^)）]*[)）]", "", tail)
+    return LEADING_BRACKETS.sub("", tail)
 
 
 def _balanced(phrase):
@@ -494,11 +532,11 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
     growth rate, a bare attribute or a very short phrase takes the topic of the
     fact before it (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
-    if after and previous_end and re.fullmatch(r"[^,，;；]*[、和及]", text[previous_end:m.start()]):
+    if after and previous_end and LIST_BETWEEN.fullmatch(text[previous_end:m.start()]):
         before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
     if m.group("unit") == "人" and after.startswith("口"):
         return before + "人口", before + "人口"   # 13亿人口: the unit is the first character of the noun
-    subject = re.sub(rf"(?:{CHANGE.pattern})$", "", previous) if topic is None else topic
+    subject = CHANGE_END.sub("", previous) if topic is None else topic
     if before and SHARE.fullmatch(before) and previous:
         return subject + before + "比", subject
     if before.endswith("占") and not after:
@@ -511,14 +549,17 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
     if after:
         room = max(0, INDICATOR_MAX - len(after))
         prefix = "" if before.endswith("等") else before[max(0, len(before) - room):] if room else ""
-        attribute = re.match(r"(?:以上|以内|以下|左右|多|余)?的", text[m.end():])
+        attribute = ATTRIBUTE_OF.match(text, m.end())
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
         phrase = _tail(before)
-    bare = re.sub(rf"(?:{CHANGE.pattern})$", "", phrase)
+    bare = CHANGE_END.sub("", phrase)
     if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
         return _tail(subject + phrase), subject
     return phrase, bare
+
+
+_UNSET = object()
 
 
 def part_default_kind(part):
@@ -534,7 +575,7 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
     if len(simplified) != len(original):
         raise DocumentError("<sentence>", "simplified and original text differ in length")
     facts = []
-    topic = _opening_topic(simplified)
+    topic = _UNSET     # the opening topic, read once the sentence is known to hold a fact
     pos = 0
     while (m := _match(simplified, pos)) is not None:
         pos = max(m.end(), pos + 1)
@@ -558,6 +599,8 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
             end -= len(post)
         if pre in AT_LEAST_PREFIX + AT_MOST_PREFIX:
             start += len(pre)
+        if topic is _UNSET:
+            topic = _opening_topic(simplified)
         indicator, topic = _indicator(simplified, m, facts[-1].indicator if facts else "",
                                       facts[-1].end if facts else 0, topic)
         facts.append(Fact(

@@ -118,11 +118,20 @@ def known_names():
     return re.compile("|".join(re.escape(n) for n in names)) if names else None
 
 
+QUOTE_MARKS = re.compile(r"[“”\"「」『』‘’'《》\s]")
+NAME_CHAR = re.compile(r"[\u4e00-\u9fff\d]")
+ENDS_WITH_PROGRAMME_NOUN = re.compile(rf"(?:{PROGRAMME_NOUN})$")
+ENDS_WITH_SYSTEM_SUFFIX = re.compile(rf"(?:{SYSTEM_SUFFIX})$")
 COUNT_BEFORE_COUNTER = re.compile(rf"[{CN_NUMERAL}]+(?=[个大项条种类张支])")
 
 
 def _arabic(match):
-    word = match.group(0)
+    return _arabic_count(match.group(0))
+
+
+@lru_cache(maxsize=1024)
+def _arabic_count(word):
+    """A Chinese count in Arabic digits (五 -> 5); cached: the same few counts recur, and cn2an is slow."""
     if word == "双":
         return word
     try:
@@ -139,7 +148,7 @@ def normalise(name):
 def _normalise_simplified(text):
     """`normalise` of a name already in the Simplified copy (the extractor's input)."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[“”\"「」『』‘’'《》\s]", "", text)
+    text = QUOTE_MARKS.sub("", text)
     text = text.replace("，", ",").replace("、", ",")
     return COUNT_BEFORE_COUNTER.sub(_arabic, text)
 
@@ -171,19 +180,19 @@ def _quoted_initiatives(simplified):
         inner = simplified[start:end].strip()
         slogan = _is_slogan(inner)
         if not (MIN_QUOTED <= len(inner) <= (MAX_QUOTED_SLOGAN if slogan else MAX_QUOTED)) \
-                or not re.search(r"[\u4e00-\u9fff\d]", inner) or PLAN_PERIOD.match(inner) or FACILITY.search(inner):
+                or not NAME_CHAR.search(inner) or PLAN_PERIOD.match(inner) or FACILITY.search(inner):
             continue
         before, after = simplified[max(0, start - 1 - 4):start - 1], simplified[end + 1:end + 1 + 4]
         if SPEECH.search(before) or AWARDED.search(before) or HONOUR.search(inner) or any(q in inner for q in CLOSE_FOR) \
                 or (_is_date_code(inner) and not AFTER_NAME.match(after)):
             continue
-        signal = (re.search(rf"(?:{PROGRAMME_NOUN})$", inner) or NUMBER_PATTERN.search(inner)
+        signal = (ENDS_WITH_PROGRAMME_NOUN.search(inner) or NUMBER_PATTERN.search(inner)
                   or slogan or AFTER_QUOTE.match(after) or LAUNCH_VERB.search(before)
                   or len(inner) >= MIN_NAME_WITHOUT_SIGNAL)
         if not signal:
             continue
         suffix = SYSTEM_AFTER.match(after)
-        name_end = end + 1 + suffix.end() if suffix and not re.search(rf"(?:{SYSTEM_SUFFIX})$", inner) else end + 1
+        name_end = end + 1 + suffix.end() if suffix and not ENDS_WITH_SYSTEM_SUFFIX.search(inner) else end + 1
         found.append(Initiative(simplified[start - 1:name_end], "", start - 1, name_end, "quoted"))
     return found
 

@@ -54,5 +54,5 @@ def count_terms(texts, extra_terms=()):
     The texts are segmented in one call: jieba splits at line breaks anyway.
     """
     tk, stop = tokenizer(tuple(sorted(extra_terms))), stopwords()
-    words = tk.lcut("\n".join(texts), HMM=False)
-    return Counter(w for w in words if WORD.match(w) and w not in stop)
+    counts = Counter(tk.cut("\n".join(texts), HMM=False))   # counted first: each distinct word is checked once
+    return Counter({w: n for w, n in counts.items() if w not in stop and WORD.match(w)})

@@ -28,7 +28,7 @@ from etl.read import read_document
 from etl.segment import segment
 from etl.structure import sentence_parts
 from etl.themes import code_themes, default_dictionary
-from etl.workers import TwoPoolExtraction
+from etl.workers import OneWorkerExtraction, TwoPoolExtraction
 
 
 @dataclass
@@ -122,11 +122,16 @@ def warm_up_terms():
 
 
 def _guarded(job, *args):
-    """(result, None), or (None, reason): one broken document must not stop the others."""
+    """(result, None), or (None, reason): one broken document must not stop the others.
+
+    MemoryError goes on to the sandbox, which names the memory limit.
+    """
     try:
         return job(*args), None
     except DocumentError as exc:
         return None, exc.reason
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001
         return None, f"unexpected error: {type(exc).__name__}: {exc}"
 
@@ -139,14 +144,13 @@ def _terms_job(simplified):
     return _guarded(document_terms, simplified)
 
 
-def _extract_in_process(misses):
-    if not misses:
-        return
-    warm_up_content()
-    warm_up_terms()
-    for path, meta in misses:
-        result, error = _guarded(extract_document, path, meta)
-        yield meta.source_file, result, error
+def _document_job(job):
+    return _guarded(extract_document, *job)
+
+
+def _extract_in_one_worker(extraction, misses):
+    for i, result, error in extraction:
+        yield misses[i][1].source_file, result, error
 
 
 def _extract_in_pools(extraction, misses):
@@ -221,8 +225,13 @@ def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=N
             extraction = stack.enter_context(
                 TwoPoolExtraction(misses, _content_job, _terms_job, warm_up_terms, workers))
             outcomes = _extract_in_pools(extraction, misses)
+        elif misses:
+            warm_up_content()
+            warm_up_terms()
+            extraction = stack.enter_context(OneWorkerExtraction(misses, _document_job))
+            outcomes = _extract_in_one_worker(extraction, misses)
         else:
-            outcomes = _extract_in_process(misses)
+            outcomes = iter(())
         # Workers are extracting already: set up the new warehouse meanwhile (after the forks: DuckDB has threads).
         writer = stack.enter_context(WarehouseWriter(warehouse, regions, load_doc_types(regions_file), dictionary.themes))
         order = {meta.source_file: i for i, (_, meta) in enumerate(jobs)}

@@ -30,6 +30,9 @@ OPEN_END = re.compile(r"[，,、“‘（(《]$")
 CLOSED_END = re.compile(r"[。！？；!?;:：”’）)》]$")   # (the Simplified copy is width-folded: both forms)
 CONTINUATION_START = re.compile(r"^[，,、。；;：:！!？?”’）)》%％]")
 ENUM_LEVEL = 5
+WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+SENTENCE_PUNCT_END = re.compile(r"[。！？；!?;:：]$")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -56,7 +59,7 @@ def _units(line, offset):
             start += 1
         while end > start and line[end - 1] in STRIP:
             end -= 1
-        if start < end and re.search(r"[\w\u4e00-\u9fff]", line[start:end]):
+        if start < end and WORD_CHAR.search(line, start, end):
             yield offset + start, offset + end
 
 
@@ -70,9 +73,9 @@ def _numbered_level(simplified):
 def _is_plain_heading(simplified, whole_line):
     """A short line standing alone with no sentence punctuation: a heading."""
     return (whole_line and MIN_PLAIN_HEADING <= len(simplified) <= MAX_PLAIN_HEADING
-            and not re.search(r"[。！？；!?;:：]$", simplified)
+            and not SENTENCE_PUNCT_END.search(simplified)
             and not DATE_ONLY.match(simplified)
-            and bool(re.search(r"[\u4e00-\u9fff]", simplified)))
+            and bool(HAN.search(simplified)))
 
 
 def segment(text, simplified):

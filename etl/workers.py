@@ -14,9 +14,11 @@ starts more), so a single-threaded caller such as the command line forks
 safely.
 
 Every worker dies with its parent (a killed build leaves no orphans), and
-each document's content extraction runs in a child of the worker with a
-wall-clock and memory budget (`run_limited`), so one hostile file is
-refused with its limit named instead of stalling or exhausting the build.
+each content worker extracts in a long-lived child of its own (`Sandbox`)
+with a wall-clock and memory budget per document, so one hostile file is
+refused with its limit named instead of stalling or exhausting the build,
+without the cost of a fork per document. The serial path
+(`OneWorkerExtraction`) runs the same loop in one worker.
 """
 import ctypes
 import multiprocessing
@@ -26,6 +28,7 @@ import queue
 import resource
 import select
 import signal
+import struct
 import sys
 import time
 
@@ -58,85 +61,187 @@ def _address_space():
         return 0
 
 
-def _child(write_fd, fn, args, memory, parent):
-    """In the forked child: limit memory, run, send ("ok", value) or ("error", reason); never return."""
+def _read_exact(fd, n):
+    """n bytes from fd, or None at end of file (the other side closed the pipe)."""
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = os.read(fd, n - len(buf))
+        if not chunk:
+            return None
+        buf += chunk
+    return bytes(buf)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _outcome(fn, job):
+    """("ok", value) or ("error", reason) or ("memory", None), pickled: what the child sends for one job."""
+    try:
+        outcome = ("ok", fn(job))
+    except DocumentError as exc:
+        outcome = ("error", exc.reason)
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception as exc:  # noqa: BLE001 - an extractor crash on user input is bad input
+        outcome = ("error", f"extraction failed: {type(exc).__name__}: {exc}")
+    try:
+        return outcome[0], pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return "memory", pickle.dumps(("memory", None))
+
+
+def _serve(read_fd, write_fd, fn, jobs, memory, parent):
+    """In the forked child: run fn(jobs[i]) for each index read, each under its own memory limit; never return.
+
+    Each answer is its length, whether the child retires after it, and the
+    pickled outcome. The child retires after a memory failure (its heap may
+    be in any state) and once it has grown by half the budget (what earlier
+    documents left behind must not eat into the next one's budget).
+    """
     code = 0
     try:
         die_with_parent()
         if os.getppid() != parent:   # the parent died before the request took effect
             os._exit(1)
-        limit = _address_space() + memory
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        try:
-            outcome = ("ok", fn(*args))
-        except DocumentError as exc:
-            outcome = ("error", exc.reason)
-        except MemoryError:
-            outcome = ("memory", None)
-        except Exception as exc:  # noqa: BLE001 - an extractor crash on user input is bad input
-            outcome = ("error", f"extraction failed: {type(exc).__name__}: {exc}")
-        try:
-            payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        except MemoryError:
-            payload = pickle.dumps(("memory", None))
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(write_fd, view):]
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        born = _address_space()
+        while True:
+            header = _read_exact(read_fd, INDEX.size)
+            if header is None:       # the runner closed the pipe: no more jobs
+                break
+            (i,) = INDEX.unpack(header)
+            limit = _address_space() + memory
+            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+            kind, payload = _outcome(fn, jobs[i])
+            resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+            retire = kind == "memory" or _address_space() > born + memory // 2
+            _write_all(write_fd, ANSWER.pack(len(payload), retire) + payload)
+            if retire:
+                break
     except BaseException:  # noqa: BLE001 - whatever happens, the child must not run the parent's code on
         code = 1
     finally:
         os._exit(code)
 
 
-def run_limited(fn, args, name, seconds=EXTRACT_SECONDS, memory=EXTRACT_MEMORY):
-    """fn(*args) in a forked child with a wall-clock and memory budget; DocumentError naming `name` and the limit.
+INDEX = struct.Struct("<q")     # a job index, runner to child
+ANSWER = struct.Struct("<q?")   # payload length and "retiring", child to runner
 
-    The child is killed at the deadline; memory beyond the budget fails
-    its allocations (RLIMIT_AS). What fn raises as DocumentError comes back
-    as a DocumentError for `name`; its return value must pickle.
+
+class Sandbox:
+    """Context manager: `sandbox.run(i, name)` is fn(jobs[i]) in a long-lived child, within a time and memory budget.
+
+    Forking a child per document cost more than extracting a small one, so
+    one child serves document after document (the jobs are inherited by the
+    fork; only indices and answers cross the pipe). Each document still has
+    its own budget: the child is killed at the deadline, allocations beyond
+    the memory budget fail (RLIMIT_AS, set afresh per document), and either
+    refuses the document with a DocumentError naming it and the limit; the
+    next document gets a fresh child. The child dies with its parent.
     """
-    read_fd, write_fd = os.pipe()
-    parent = os.getpid()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read_fd)
-        _child(write_fd, fn, args, memory, parent)
-    os.close(write_fd)
-    chunks, deadline, timed_out = [], time.monotonic() + seconds, False
-    try:
-        while True:
+
+    def __init__(self, fn, jobs, seconds=None, memory=None):
+        self.fn, self.jobs = fn, jobs
+        self.seconds = EXTRACT_SECONDS if seconds is None else seconds
+        self.memory = EXTRACT_MEMORY if memory is None else memory
+        self.pid = None
+        self.started = 0   # children forked so far: one, unless documents overran or the child retired
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def _start(self):
+        job_r, job_w = os.pipe()
+        answer_r, answer_w = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            os.close(job_w)
+            os.close(answer_r)
+            _serve(job_r, answer_w, self.fn, self.jobs, self.memory, parent)
+        os.close(job_r)
+        os.close(answer_w)
+        self.pid, self.job_fd, self.answer_fd = pid, job_w, answer_r
+        self.started += 1
+
+    def close(self, kill=True):
+        """End the child (killed: it may be mid-document) and reap it; its exit status."""
+        if self.pid is None:
+            return 0
+        os.close(self.job_fd)
+        os.close(self.answer_fd)
+        if kill:
+            os.kill(self.pid, signal.SIGKILL)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        return status
+
+    def run(self, i, name):
+        """fn(jobs[i]); DocumentError for `name` on its own refusal or an overrun, ExtractionExited if fn exited."""
+        if self.pid is None:
+            self._start()
+        deadline = time.monotonic() + self.seconds
+        try:
+            os.write(self.job_fd, INDEX.pack(i))
+        except BrokenPipeError:
+            pass                      # the child is gone: reading finds the end of file and says why
+        buf, need = bytearray(), None
+        while need is None or len(buf) < need:
             left = deadline - time.monotonic()
             if left <= 0:
-                timed_out = True
-                break
-            ready, _, _ = select.select([read_fd], [], [], min(left, POLL_SECONDS))
-            if ready:
-                chunk = os.read(read_fd, PIPE_CHUNK)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-    finally:
-        os.close(read_fd)
-        if timed_out:
-            os.kill(pid, signal.SIGKILL)
-        _, status = os.waitpid(pid, 0)
-    if timed_out:
-        raise DocumentError(name, f"extraction took longer than {seconds} s (time limit per document); refused")
-    try:
-        kind, value = pickle.loads(b"".join(chunks))
-    except Exception:  # noqa: BLE001 - a child killed mid-write leaves a truncated or empty pickle
-        kind, value = "died", os.waitstatus_to_exitcode(status)
-        if value > 0:
-            raise ExtractionExited(value) from None
-    if kind == "ok":
-        return value
-    if kind == "error":
-        raise DocumentError(name, value)
-    if kind == "memory":
-        raise DocumentError(name, f"extraction needed more than {memory // (1024 * 1024)} MB "
+                self.close()
+                raise DocumentError(name, f"extraction took longer than {self.seconds} s "
+                                          "(time limit per document); refused")
+            ready, _, _ = select.select([self.answer_fd], [], [], min(left, POLL_SECONDS))
+            if not ready:
+                continue
+            chunk = os.read(self.answer_fd, PIPE_CHUNK)
+            if not chunk:
+                self._died(name, self.close(kill=False))
+            buf += chunk
+            if need is None and len(buf) >= ANSWER.size:
+                length, retire = ANSWER.unpack_from(buf)
+                need = ANSWER.size + length
+        if retire:
+            self.close(kill=False)
+        kind, value = pickle.loads(memoryview(buf)[ANSWER.size:])
+        if kind == "ok":
+            return value
+        if kind == "error":
+            raise DocumentError(name, value)
+        raise DocumentError(name, f"extraction needed more than {self.memory // (1024 * 1024)} MB "
                                   "(memory limit per document); refused")
-    raise DocumentError(name, f"extraction ended abnormally (signal {-value}), probably over the memory limit "
-                              f"of {memory // (1024 * 1024)} MB; refused")
+
+    def _died(self, name, status):
+        """The child ended without an answer: fn exited (ExtractionExited), or a signal killed it (over memory)."""
+        code = os.waitstatus_to_exitcode(status)
+        if code > 0:
+            raise ExtractionExited(code)
+        raise DocumentError(name, f"extraction ended abnormally (signal {-code}), probably over the memory limit "
+                                  f"of {self.memory // (1024 * 1024)} MB; refused")
+
+
+def _call(job):
+    fn, args = job
+    return fn(*args)
+
+
+def run_limited(fn, args, name, seconds=None, memory=None):
+    """fn(*args) once in a budgeted child (a one-job Sandbox); DocumentError naming `name` and the limit.
+
+    What fn raises as DocumentError comes back as a DocumentError for
+    `name`; its return value must pickle.
+    """
+    with Sandbox(_call, [(fn, args)], seconds, memory) as sandbox:
+        return sandbox.run(0, name)
 
 
 class WorkerDied(RuntimeError):
@@ -156,28 +261,29 @@ def _ignore_interrupts():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _content_loop(parent, jobs, counter, results, extract_content):
-    """Claim the next job index from the shared counter until none is left.
+def _content_loop(parent, jobs, counter, results, extract_content, niceness=CONTENT_NICENESS):
+    """Claim the next job index from the shared counter until none is left; extract each in this worker's Sandbox.
 
     Content workers run at a lower priority: while the parent loads jieba it
     then gets a whole core (the load is what the term workers wait for), and
     afterwards the term workers come first. Idle cores still go to them.
     """
     _start_worker(parent)
-    os.nice(CONTENT_NICENESS)
-    while os.getppid() == parent:
-        with counter.get_lock():
-            i = counter.value
-            counter.value += 1
-        if i >= len(jobs):
-            return
-        try:
-            outcome = run_limited(extract_content, (jobs[i],), _job_name(jobs[i]))
-        except DocumentError as exc:
-            outcome = (None, exc.reason)
-        except ExtractionExited as exc:   # the code, not the document: the parent stops the build (WorkerDied)
-            os._exit(exc.code)
-        results.put(("content", i, *outcome))
+    os.nice(niceness)
+    with Sandbox(extract_content, jobs) as sandbox:
+        while os.getppid() == parent:
+            with counter.get_lock():
+                i = counter.value
+                counter.value += 1
+            if i >= len(jobs):
+                return
+            try:
+                outcome = sandbox.run(i, _job_name(jobs[i]))
+            except DocumentError as exc:
+                outcome = (None, exc.reason)
+            except ExtractionExited as exc:   # the code, not the document: the parent stops the build (WorkerDied)
+                os._exit(exc.code)
+            results.put(("content", i, *outcome))
 
 
 def _terms_loop(parent, tasks, results, count_terms):
@@ -202,7 +308,33 @@ def _job_name(job):
     return os.path.basename(str(first))
 
 
-class TwoPoolExtraction:
+class _Workers:
+    """What both extractions share: results from a queue, a dead worker detected, every worker ended on exit."""
+
+    def _receive(self):
+        while True:
+            try:
+                return self.results.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                dead = [p.exitcode for p in self.processes if p.exitcode not in (None, 0)]
+                if dead:
+                    raise WorkerDied(f"an extraction worker ended abnormally (exit code {dead[0]})") from None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for p in self.processes:
+            if p.is_alive():
+                p.terminate()
+            p.join()
+        for q in self.queues:
+            q.close()
+            q.cancel_join_thread()
+        return False
+
+
+class TwoPoolExtraction(_Workers):
     """Context manager: `for i, content, terms, error in extraction:` in job order.
 
     `extract_content(job)` returns ((content, simplified_text), None) or
@@ -227,6 +359,7 @@ class TwoPoolExtraction:
             p.start()
         self.processes += term_workers
         self.n_term_workers = workers
+        self.queues = (self.results, self.tasks)
 
     def __iter__(self):
         pending, ready, next_i, contents_seen = {}, {}, 0, 0
@@ -249,24 +382,31 @@ class TwoPoolExtraction:
                 yield (next_i, *ready.pop(next_i))
                 next_i += 1
 
-    def _receive(self):
-        while True:
-            try:
-                return self.results.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                dead = [p.exitcode for p in self.processes if p.exitcode not in (None, 0)]
-                if dead:
-                    raise WorkerDied(f"an extraction worker ended abnormally (exit code {dead[0]})") from None
 
-    def __enter__(self):
-        return self
+class OneWorkerExtraction(_Workers):
+    """Context manager: `for i, result, error in extraction:` in job order, every job in one budgeted worker.
 
-    def __exit__(self, *exc):
-        for p in self.processes:
-            if p.is_alive():
-                p.terminate()
-            p.join()
-        for q in (self.results, self.tasks):
-            q.close()
-            q.cancel_join_thread()
-        return False
+    The serial path (`--workers 1`, or one document to extract) keeps the
+    pools' per-document time and memory budget. Its worker is forked here,
+    before the caller opens DuckDB (whose threads make a later fork unsafe),
+    and the worker forks the sandboxes. `extract(job)` returns (result, None)
+    or (None, reason) and may not raise.
+    """
+
+    def __init__(self, jobs, extract):
+        self.jobs = list(jobs)
+        self.results = _CTX.Queue()
+        counter = _CTX.Value("q", 0)
+        self.processes = [_CTX.Process(target=_content_loop, daemon=True,
+                                       args=(os.getpid(), self.jobs, counter, self.results, extract, 0))]
+        self.processes[0].start()
+        self.queues = (self.results,)
+
+    def __iter__(self):
+        ready, next_i = {}, 0
+        while next_i < len(self.jobs):
+            _, i, payload, error = self._receive()
+            ready[i] = (payload, error)
+            while next_i in ready:
+                yield (next_i, *ready.pop(next_i))
+                next_i += 1

@@ -118,3 +118,29 @@ def test_the_command_line_reports_a_dead_worker_and_an_interrupt(seeds_copy, tmp
     assert cli_main(argv) == 130
     assert f"build interrupted: {warehouse} was not changed" in capsys.readouterr().err
     assert not warehouse.exists()
+
+
+def _hostile(path, meta, dictionary=None):
+    """A document whose extraction runs over the memory budget (it stands in for a decompression bomb)."""
+    if meta.source_file.startswith("002"):
+        return len(bytearray(4 * 1024 ** 3))
+    return _REAL_EXTRACT(path, meta, dictionary)
+
+
+_REAL_EXTRACT = pipeline.extract_document
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_over_budget_is_refused_on_every_path_and_the_others_load(tmp_path, monkeypatch, workers):
+    from etl.workers import EXTRACT_MEMORY
+    monkeypatch.setattr(pipeline, "extract_document", _hostile)
+    monkeypatch.setattr(pipeline, "extract_content", lambda path, meta, dictionary=None: (
+        _hostile(path, meta) if meta.source_file.startswith("002") else _REAL_CONTENT(path, meta, dictionary)))
+    report = pipeline.build(ROOT / "seeds", ROOT / "seeds" / "manifest.csv", tmp_path / "w.duckdb",
+                            workers=workers, use_cache=False)
+    assert [(name[:3], reason) for name, reason in report.failed] == [
+        ("002", f"extraction needed more than {EXTRACT_MEMORY // 1024 ** 2} MB (memory limit per document); refused")]
+    assert len(report.loaded) == 4
+
+
+_REAL_CONTENT = pipeline.extract_content

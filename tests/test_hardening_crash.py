@@ -202,3 +202,103 @@ def test_a_file_named_like_an_option_is_a_file(store, tmp_path, monkeypatch, cap
     assert cli.main(["add", "-plan2024.txt", "--dry-run", "--seeds", str(store.seeds_dir),
                      "--warehouse", str(store.warehouse), "--regions", str(store.regions_file)]) == 0
     assert "-plan2024.txt -> seeds/" in capsys.readouterr().out
+
+
+def _job(job):
+    """A sandbox job: sleep, allocate, exit or answer with this child's pid."""
+    kind, amount = job
+    if kind == "sleep":
+        time.sleep(amount)
+    elif kind == "allocate":
+        return len(bytearray(amount))
+    elif kind == "exit":
+        os._exit(amount)
+    return os.getpid()
+
+
+def test_one_child_serves_document_after_document():
+    jobs = [("pid", 0)] * 5
+    with workers.Sandbox(_job, jobs) as sandbox:
+        pids = {sandbox.run(i, f"doc{i}.txt") for i in range(len(jobs))}
+    assert len(pids) == 1 and sandbox.started == 1
+
+
+def test_a_document_over_the_time_limit_is_refused_and_the_next_gets_a_fresh_child():
+    jobs = [("pid", 0), ("sleep", 30), ("pid", 0)]
+    with workers.Sandbox(_job, jobs, seconds=1) as sandbox:
+        first = sandbox.run(0, "a.txt")
+        start = time.perf_counter()
+        with pytest.raises(DocumentError, match=r"longer than 1 s \(time limit per document\)") as err:
+            sandbox.run(1, "slow.txt")
+        assert time.perf_counter() - start < 1 + GRACE_SECONDS
+        assert err.value.source == "slow.txt"
+        assert not _alive(first)          # the overrunning child was killed
+        third = sandbox.run(2, "c.txt")
+    assert third != first and sandbox.started == 2
+
+
+def test_a_document_over_the_memory_limit_is_refused_and_the_others_go_on():
+    jobs = [("allocate", 1024), ("allocate", 2 * 1024 ** 3), ("allocate", 1024)]
+    with workers.Sandbox(_job, jobs, memory=64 * 1024 * 1024) as sandbox:
+        assert sandbox.run(0, "small.txt") == 1024
+        with pytest.raises(DocumentError, match=r"more than 64 MB \(memory limit per document\)") as err:
+            sandbox.run(1, "huge.docx")
+        assert err.value.source == "huge.docx"
+        assert sandbox.run(2, "small2.txt") == 1024
+    assert sandbox.started == 2           # a child that hit the limit retires: its heap may be in any state
+
+
+def test_the_memory_limit_is_per_document_not_per_child():
+    """Documents that each stay under the budget pass however many one child serves."""
+    jobs = [("allocate", 40 * 1024 * 1024)] * 6
+    with workers.Sandbox(_job, jobs, memory=64 * 1024 * 1024) as sandbox:
+        assert [sandbox.run(i, f"doc{i}.txt") for i in range(len(jobs))] == [40 * 1024 * 1024] * 6
+
+
+def test_code_that_exits_is_told_apart_from_a_bad_document():
+    with workers.Sandbox(_job, [("exit", 7), ("pid", 0)]) as sandbox:
+        with pytest.raises(workers.ExtractionExited, match="code 7"):
+            sandbox.run(0, "a.txt")
+        assert sandbox.run(1, "b.txt") > 0
+
+
+RUNNER_SCRIPT = textwrap.dedent("""
+    import os, sys, time
+    sys.path.insert(0, {root!r})
+    from etl.workers import {extraction}
+    def slow(job):
+        time.sleep(60)
+        return (job, job), None
+    with {extraction}(["a", "b"], slow, {more}) as ex:
+        print(" ".join(str(p.pid) for p in ex.processes), flush=True)
+        list(ex)
+""")
+
+
+def _children(pid):
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.parametrize("extraction, more", [
+    ("TwoPoolExtraction", "lambda text: ({}, None), lambda: None, workers=2"), ("OneWorkerExtraction", "")])
+def test_the_sandboxed_children_die_with_their_parent(extraction, more):
+    script = RUNNER_SCRIPT.format(root=str(ROOT), extraction=extraction, more=more).replace(", )", ")")
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        workers_pids = [int(p) for p in proc.stdout.readline().split()]
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline and not all(_children(p) for p in workers_pids[:len(workers_pids) // 2 or 1]):
+            time.sleep(0.05)
+        sandboxes = [c for p in workers_pids for c in _children(p)]
+        assert sandboxes                  # each content worker runs its documents in a child of its own
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + GRACE_SECONDS
+        while time.monotonic() < deadline and any(_alive(p) for p in workers_pids + sandboxes):
+            time.sleep(0.05)
+        assert not [p for p in workers_pids + sandboxes if _alive(p)]
+    finally:
+        subprocess.run(["pkill", "-KILL", "-s", str(proc.pid)], check=False)
