@@ -282,8 +282,20 @@ def _content_loop(parent, jobs, counter, results, extract_content, niceness=CONT
             except DocumentError as exc:
                 outcome = (None, exc.reason)
             except ExtractionExited as exc:   # the code, not the document: the parent stops the build (WorkerDied)
-                os._exit(exc.code)
+                _exit_after_sending(results, exc.code)
             results.put(("content", i, *outcome))
+
+
+def _exit_after_sending(results, code):
+    """Exit once the queue's feeder thread has written every result.
+
+    Exiting mid-message would leave the parent reading half a message and
+    the queue's write lock held, so the other workers and the parent would
+    wait forever instead of seeing this worker's exit code.
+    """
+    results.close()
+    results.join_thread()
+    os._exit(code)
 
 
 def _terms_loop(parent, tasks, results, count_terms):

@@ -144,3 +144,29 @@ def test_a_document_over_budget_is_refused_on_every_path_and_the_others_load(tmp
 
 
 _REAL_CONTENT = pipeline.extract_content
+
+
+# A worker whose extraction exits while its previous result (larger than a pipe's buffer) is still being written.
+_EXIT_MID_MESSAGE = """
+import os, time
+from etl.workers import TwoPoolExtraction, WorkerDied
+BIG = "x" * (4 << 20)
+def content(job):
+    if job == "exit":
+        os._exit(7)
+    return (BIG, "text"), None
+try:
+    with TwoPoolExtraction(["big", "exit"], content, lambda text: ({}, None), lambda: time.sleep(1), workers=1) as ex:
+        list(ex)
+except WorkerDied as exc:
+    print(exc)
+"""
+
+
+def test_a_worker_that_exits_with_a_result_still_in_flight_is_reported_not_waited_for():
+    """The parent must not wait forever on half a message: the worker sends everything, then exits."""
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _EXIT_MID_MESSAGE], cwd=ROOT, capture_output=True, text=True,
+                          timeout=30)
+    assert "exit code 7" in done.stdout, done.stderr
