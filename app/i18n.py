@@ -25,6 +25,10 @@ STRINGS = {
     "filters": ("筛选", "Filters"),
     "language": ("语言", "Language"),
     "regions": ("地区", "Regions"),
+    "place": ("行政区划", "Area"),
+    "place_help": ("先选省、市或区县，下方地区列表只列其中的地区；不再选具体地区时，比较其中全部地区。",
+                   "Choose a province, city or district first: the regions list below offers only the regions in it, "
+                   "and with none chosen there, all of them are compared."),
     "years": ("年份", "Years"),
     "themes": ("主题", "Themes"),
     "doc_types": ("文档类型", "Document types"),

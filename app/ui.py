@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app import chartdata, deck, export_ui, queries, render
+from app import chartdata, deck, export_ui, places, queries, render
 from app.filters import Filters
 from app.i18n import DEFAULT_LANG, LANGS, t
 from app.labels import Labels, region_display_order
@@ -19,6 +19,7 @@ from etl import settings
 # URL parameter -> (session key, is a list, cast)
 COMMON = {
     "lang": ("f_lang", False, str),
+    "pl": ("f_place", False, str),
     "r": ("f_regions", True, str),
     "y": ("f_years", True, int),
     "t": ("f_themes", True, str),
@@ -26,7 +27,7 @@ COMMON = {
     "m": ("f_measure", False, str),
     "v": ("f_mode", False, str),
 }
-DEFAULTS = {"f_lang": DEFAULT_LANG, "f_regions": [], "f_years": [], "f_themes": [], "f_doc_types": [],
+DEFAULTS = {"f_lang": DEFAULT_LANG, "f_place": "", "f_regions": [], "f_years": [], "f_themes": [], "f_doc_types": [],
             "f_measure": "sentences", "f_mode": "share"}
 CHOICES = {"f_lang": LANGS, "f_measure": ("sentences", "chars"), "f_mode": ("share", "count")}
 
@@ -162,7 +163,11 @@ def sidebar_filters():
     doc_types = query("doc_types")
     themes = query("themes")
     years = query("years")
-    options = {"f_regions": list(regions["region_id"]), "f_years": list(years),
+    nodes = places.place_nodes(regions)
+    node_label = {node: "\u3000" * depth + name for node, depth, name in nodes}
+    if st.session_state.get("f_place", "") not in node_label:
+        st.session_state["f_place"] = ""
+    options = {"f_regions": places.regions_under(regions, st.session_state["f_place"]), "f_years": list(years),
                "f_themes": list(themes["theme"]), "f_doc_types": list(doc_types["doc_type"])}
     for key, opts in options.items():
         if key in st.session_state:
@@ -177,6 +182,9 @@ def sidebar_filters():
              format_func=lambda x: {"zh": "中文", "en": "English"}[x])
     lg = lang()
     sb.subheader(t("filters", lg))
+    if len(nodes) > 1:
+        bound(sb.selectbox, "f_place", t("place", lg), ["", *node_label],
+              format_func=lambda x: node_label.get(x) or t("all", lg), help=t("place_help", lg))
     bound(sb.multiselect, "f_regions", t("regions", lg), options["f_regions"],
           format_func=lambda x: region_name.get(x, x), placeholder=t("all", lg))
     bound(sb.multiselect, "f_years", t("years", lg), options["f_years"], placeholder=t("all", lg))
@@ -246,7 +254,9 @@ def on_page(url_path):
 def filters(**overrides):
     """The current Filters from the sidebar, plus page-specific overrides."""
     get = st.session_state.get
-    base = Filters(regions=tuple(get("f_regions", [])), years=tuple(int(y) for y in get("f_years", [])),
+    regions = get("f_regions", []) or (places.regions_under(query("regions", order=region_order()), get("f_place"))
+                                       if get("f_place") else [])
+    base = Filters(regions=tuple(regions), years=tuple(int(y) for y in get("f_years", [])),
                    themes=tuple(get("f_themes", [])), doc_types=tuple(get("f_doc_types", [])),
                    measure=get("f_measure", "sentences"), mode=get("f_mode", "share"))
     return base.with_(**overrides)
