@@ -206,3 +206,12 @@ def test_one_colour_helper():
     from app import palette
     assert palette.mix_white("#000000", 0.5) == "#808080"
     assert palette.mix_white("#1F77B4", 0) == "#1F77B4" and palette.mix_white("#1F77B4", 1) == "#FFFFFF"
+
+
+def test_no_two_regions_share_a_colour_even_with_fifty():
+    """The palette used to cycle after nine colours: the tenth region looked like the first."""
+    from app.palette import SERIES, series_color
+    colors = [series_color(i) for i in range(60)]
+    assert colors[:len(SERIES)] == SERIES
+    assert len(set(colors)) == len(colors)
+    assert all(len(c) == 7 and c.startswith("#") for c in colors)
