@@ -48,14 +48,32 @@ def subtitle(labels, filters, lang, regions=None, years=None, con=None):
     return " · ".join([f"{t('regions', lang)}{sep}{r}", f"{t('years', lang)}{sep}{y}", f"{t('doc_types', lang)}{sep}{d}"])
 
 
-def source_line(con, labels, lang, **doc_args):
-    """The documents behind a chart, e.g. `<region> 2013 工作要点《…》`."""
+MAX_SOURCE_DOCS = 12   # a source line a slide can still hold; beyond it the line says how many more
+
+
+def source_line(con, labels, lang, groups=None, **doc_args):
+    """The documents behind a chart, e.g. `<region> 2013 工作要点《…》`; only those of `groups` when given."""
     docs = queries.documents(con, **doc_args)
+    if groups is not None:
+        docs = docs[[(r, int(y)) in set(groups) for r, y in zip(docs.region_id, docs.year)]]
     if docs.empty:
         return ""
     parts = [f"{labels.region_name.get(d.region_id, d.region_id)} {d.year} "
-             f"{labels.doc_type_name.get(d.doc_type, d.doc_type)}《{d.title}》" for d in docs.itertuples()]
-    return t("chart_source", lang, docs=_join(parts, lang))
+             f"{labels.doc_type_name.get(d.doc_type, d.doc_type)}《{d.title}》"
+             for d in docs.head(MAX_SOURCE_DOCS).itertuples()]
+    line = t("chart_source", lang, docs=_join(parts, lang))
+    if len(docs) > MAX_SOURCE_DOCS:
+        line += t("chart_source_more", lang, n=len(docs))
+    return line
+
+
+def _group_texts(con, labels, filters, lang, groups, capped, sub):
+    """Subtitle and source line of a chart of region-year groups: when only some are shown, they name exactly those."""
+    if not capped:
+        return sub, source_line(con, labels, lang, **filters.doc_args)
+    sub = subtitle(labels, filters, lang, regions=list(dict.fromkeys(r for r, _ in groups)),
+                   years=sorted({y for _, y in groups}), con=con)
+    return sub, source_line(con, labels, lang, groups=groups, **filters.doc_args)
 
 
 def _empty(kind, key, title, sub="", **layout):
@@ -74,12 +92,35 @@ def theme_table(con, filters):
     return tc
 
 
+# Most region-year groups a chart draws before it keeps each region's latest year, then the largest regions.
+MAX_GROUPS = {"bar": 12, "heatmap": 40, "radar": 6}
+
+
 def _groups(tc, labels):
     """Region-year groups present, in region then year order."""
     pairs = tc[["region_id", "year"]].drop_duplicates()
     pairs["o"] = pairs["region_id"].map({r: i for i, r in enumerate(labels.region_order)})
     pairs = pairs.sort_values(["o", "year"])
     return [(r, int(y)) for r, y in zip(pairs["region_id"], pairs["year"])]
+
+
+def _readable_groups(tc, labels, limit, lang):
+    """At most `limit` groups, and a note saying which, when there are more.
+
+    Too many groups make bars too thin to read and a legend of look-alike
+    lines: first each region keeps only its latest year, then only the
+    regions with the most sentences stay (in their usual order).
+    """
+    groups = _groups(tc, labels)
+    if len(groups) <= limit:
+        return groups, ""
+    latest = {r: y for r, y in groups}
+    if len(latest) > limit:
+        size = tc.drop_duplicates(["region_id", "year"]).set_index(["region_id", "year"])["total_sentences"]
+        largest = set(sorted(latest, key=lambda r: -float(size[(r, latest[r])]))[:limit])
+        latest = {r: y for r, y in latest.items() if r in largest}
+    kept = [(r, y) for r, y in groups if latest.get(r) == y]
+    return kept, t("notes_groups_capped", lang, shown=len(kept), total=len(groups))
 
 
 def _measure_words(filters, lang):
@@ -117,13 +158,15 @@ def build_theme_share_bar(con, filters, lang="zh"):
     themes = labels.themes_for(filters)
     if tc.empty or not themes:
         return _empty("bar", "theme_share_bar", title, sub)
-    groups = _groups(tc, labels)
+    groups, capped = _readable_groups(tc, labels, MAX_GROUPS["bar"], lang)
+    sub, source = _group_texts(con, labels, filters, lang, groups, capped, sub)
     matrix = _matrix(tc, groups, themes)
     cats = [labels.group(r, y) for r, y in groups]
     series = [Series(labels.theme_name[th], [row[j] for row in matrix], labels.theme_color[th])
               for j, th in enumerate(themes)]
     return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("drill_group", lang), y_title=y_title,
-                     value_format=fmt, source=source_line(con, labels, lang, **filters.doc_args), notes=notes,
+                     value_format=fmt, source=source,
+                     notes=" ".join(x for x in (notes, capped) if x),
                      key="theme_share_bar",
                      meta={"categories": dict(zip(cats, groups)), "series": {labels.theme_name[th]: th for th in themes}})
 
@@ -144,14 +187,15 @@ def build_theme_heatmap(con, filters, lang="zh"):
     labels, tc, y_title, fmt, notes, sub, title, themes = _share_chart_parts(con, filters, lang, "heatmap_title")
     if tc.empty or not themes:
         return _empty("heatmap", "theme_heatmap", title, sub)
-    groups = _groups(tc, labels)
+    groups, capped = _readable_groups(tc, labels, MAX_GROUPS["heatmap"], lang)
+    sub, source = _group_texts(con, labels, filters, lang, groups, capped, sub)
     matrix = _matrix(tc, groups, themes)
     cats = [labels.theme_name[th] for th in themes]
     rows = [labels.group(r, y) for r, y in groups]
     series = [Series(rows[i], matrix[i]) for i in range(len(groups))]
     return ChartSpec("heatmap", title, cats, series, subtitle=sub, x_title=t("themes", lang),
-                     y_title=t("drill_group", lang), value_format=fmt,
-                     source=source_line(con, labels, lang, **filters.doc_args), notes=notes, key="theme_heatmap",
+                     y_title=t("drill_group", lang), value_format=fmt, source=source,
+                     notes=" ".join(x for x in (notes, capped) if x), key="theme_heatmap",
                      column_colors=[labels.theme_color[th] for th in themes],
                      meta={"series": dict(zip(rows, groups)), "categories": dict(zip(cats, themes))})
 
@@ -161,7 +205,8 @@ def build_theme_radar(con, filters, lang="zh"):
     labels, tc, y_title, fmt, notes, sub, title, themes = _share_chart_parts(con, filters, lang, "radar_title")
     if tc.empty or len(themes) < 3:
         return _empty("radar", "theme_radar", title, sub)
-    groups = _groups(tc, labels)
+    groups, capped = _readable_groups(tc, labels, MAX_GROUPS["radar"], lang)
+    sub, source = _group_texts(con, labels, filters, lang, groups, capped, sub)
     matrix = _matrix(tc, groups, themes)
     cats = [labels.theme_name[th] for th in themes]
     # Region colour, lighter for earlier years of the same region.
@@ -170,8 +215,8 @@ def build_theme_radar(con, filters, lang="zh"):
         years_of_region = [yy for rr, yy in groups if rr == r]
         lighten = 0.55 * (len(years_of_region) - 1 - years_of_region.index(y)) / max(1, len(years_of_region) - 1)
         series.append(Series(labels.group(r, y), matrix[i], palette.mix_white(labels.region_color.get(r), lighten)))
-    return ChartSpec("radar", title, cats, series, subtitle=sub, y_title=y_title, value_format=fmt,
-                     source=source_line(con, labels, lang, **filters.doc_args), notes=notes, key="theme_radar",
+    return ChartSpec("radar", title, cats, series, subtitle=sub, y_title=y_title, value_format=fmt, source=source,
+                     notes=" ".join(x for x in (notes, capped) if x), key="theme_radar",
                      meta={"series": {s.name: g for s, g in zip(series, groups)}, "categories": dict(zip(cats, themes))})
 
 

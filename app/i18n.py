@@ -190,6 +190,7 @@ STRINGS = {
     "documents_table": ("文档清单", "Documents"),
     # charts
     "chart_source": ("来源：{docs}", "Source: {docs}"),
+    "chart_source_more": ("等，共 {n} 份文档", " and others, {n} documents in all"),
     "chart_all_regions": ("全部地区", "all regions"),
     "chart_all_years": ("全部年份", "all years"),
     "chart_all_types": ("全部类型", "all document types"),
@@ -228,6 +229,9 @@ STRINGS = {
                     "Each bar is one fact (value in base units, lower end of a range); only one unit is compared."),
     "notes_pairs": ("同一地区、同单位、同主题且指标名称相同或高度相似（字二元组 Jaccard ≥ 0.5）的目标与成效配对。",
                     "A target and an achievement are paired when region, unit and theme agree and the indicator names are equal or similar (character-bigram Jaccard ≥ 0.5)."),
+    "notes_groups_capped": ("共 {total} 组，图中显示 {shown} 组：每个地区的最新年份，地区多时取句数最多的地区；用筛选缩小范围可看全部。",
+                            "{shown} of {total} groups shown: each region's latest year, and with many regions those "
+                            "with the most sentences; narrow the filters to see them all."),
     "notes_emphasis": ("每个地区取最新年份的所选文档，按句数占比。", "For each region the latest year of the selected documents, by sentence share."),
     # PowerPoint decks
     "slide.deck_title": ("街道工作文档主题比较",

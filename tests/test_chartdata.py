@@ -215,3 +215,25 @@ def test_no_two_regions_share_a_colour_even_with_fifty():
     assert colors[:len(SERIES)] == SERIES
     assert len(set(colors)) == len(colors)
     assert all(len(c) == 7 and c.startswith("#") for c in colors)
+
+
+def test_a_chart_of_many_region_years_keeps_each_regions_latest_and_names_exactly_those(generated_warehouse):
+    """Bars too thin to read are worse than fewer groups with a note saying which are shown."""
+    with duckdb.connect(str(generated_warehouse), read_only=True) as con:
+        docs = queries.documents(con)
+        spec = chartdata.build_theme_share_bar(con, Filters(), "zh")
+        radar = chartdata.build_theme_radar(con, Filters(), "zh")
+        one_region = chartdata.build_theme_share_bar(con, Filters(regions=(docs.region_id.iloc[0],)), "zh")
+    pairs = set(zip(docs.region_id, docs.year))
+    latest = docs.groupby("region_id")["year"].max().to_dict()
+    assert len(pairs) > chartdata.MAX_GROUPS["bar"] >= len(latest)
+    shown = list(spec.meta["categories"].values())
+    assert sorted(shown) == sorted(latest.items())
+    assert "图中显示" in spec.notes and f"共 {len(pairs)} 组" in spec.notes
+    assert "年份：" + "、".join(str(y) for y in sorted(set(latest.values()))) in spec.subtitle
+    assert spec.source.count("《") == min(chartdata.MAX_SOURCE_DOCS, sum(1 for p in zip(docs.region_id, docs.year)
+                                                                        if p in set(shown)))
+    assert len(radar.series) <= chartdata.MAX_GROUPS["radar"]
+    region_years = [g for g in pairs if g[0] == docs.region_id.iloc[0]]
+    if len(region_years) <= chartdata.MAX_GROUPS["bar"]:
+        assert len(one_region.categories) == len(region_years) and "图中显示" not in one_region.notes
