@@ -242,7 +242,7 @@ def insert_results(con, batch, first_fact_id):
     _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
             ["doc_id", "term", "count"])
     _append(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
-    _append(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r), text_key(r.text)) for r in batch],
+    _append(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r), r.text_key or text_key(r.text)) for r in batch],
             ["doc_id", "content_hash", "text_key"])
     return len(facts)
 

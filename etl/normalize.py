@@ -50,7 +50,12 @@ def text_key(text):
     The same document saved as .txt, .docx and .html reads to texts that differ
     only in line breaks and such forms: they share this key, whatever their bytes.
     """
-    folded = "".join(to_simplified(text).translate(PUNCT_TABLE).split())
+    return simplified_text_key(to_simplified(text))
+
+
+def simplified_text_key(simplified):
+    """text_key of a text already converted to Simplified (the extraction has it: no second conversion)."""
+    folded = "".join(simplified.translate(PUNCT_TABLE).split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 

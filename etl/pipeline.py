@@ -23,7 +23,7 @@ from etl.initiatives import extract_initiatives
 from etl.keywords import count_terms, tokenizer
 from etl.load import WarehouseWriter
 from etl.manifest import read_manifest, validate_meta
-from etl.normalize import detect_script, text_key, to_simplified
+from etl.normalize import detect_script, simplified_text_key, text_key, to_simplified
 from etl.read import read_document
 from etl.segment import segment
 from etl.structure import sentence_parts
@@ -45,6 +45,7 @@ class DocResult:
     facts: list = field(default_factory=list)
     terms: dict = field(default_factory=dict)   # term -> count, sorted by term
     initiatives: list = field(default_factory=list)
+    text_key: str = ""        # normalize.text_key of text, computed where the Simplified text is at hand
 
 
 def doc_id_for(source_file):
@@ -75,7 +76,7 @@ def extract_content(path, meta, dictionary=None):
             "script": meta.script or detect_script(raw.text), "n_chars": len(raw.text),
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "encoding": raw.encoding,
             "n_sentences": len(sentences)},
-        text=raw.text)
+        text=raw.text, text_key=simplified_text_key(simplified))
     for s, part in zip(sentences, parts):
         themes = coded.get(s.sent_no, [])
         main = themes[0][0] if themes else None
@@ -273,7 +274,7 @@ def _collect(outcomes, total, failed, duplicates, progress, writer, store=None):
         else:
             if store and fresh:
                 store(name, result)
-            key = text_key(result.text)
+            key = result.text_key = result.text_key or text_key(result.text)   # a cached result may predate the field
             if key in seen:
                 duplicates.append((name, seen[key]))
             else:
