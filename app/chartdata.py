@@ -92,8 +92,9 @@ def theme_table(con, filters):
     return tc
 
 
+EARLIEST_YEAR_LIGHTEN = 0.55   # how much lighter a region's earliest year is than its latest (0 = same, 1 = white)
 # Most region-year groups a chart draws before it keeps each region's latest year, then the largest regions.
-MAX_GROUPS = {"bar": 12, "heatmap": 40, "radar": 6}
+MAX_GROUPS = {"bar": 6, "heatmap": 40, "radar": 6}
 
 
 def _groups(tc, labels):
@@ -149,26 +150,54 @@ def _matrix(tc, groups, themes):
     return [[float(lookup.get((r, y, th), 0.0)) for th in themes] for r, y in groups]
 
 
+def _group_colors(groups, labels):
+    """Each group in its region's colour, earlier years of the same region lighter."""
+    colors = []
+    for r, y in groups:
+        years_of_region = [yy for rr, yy in groups if rr == r]
+        lighten = EARLIEST_YEAR_LIGHTEN * (len(years_of_region) - 1 - years_of_region.index(y)) / max(1, len(years_of_region) - 1)
+        colors.append(palette.mix_white(labels.region_color.get(r), lighten))
+    return colors
+
+
+def _theme_average(tc, themes, filters):
+    """Per theme, the figure of all the selected documents pooled: the reference the bars are read against.
+
+    A share pools sentences (or characters) over every document, so a long
+    document weighs more, as in the bars; a count is the mean per region-year.
+    """
+    num = "n_chars" if filters.measure == "chars" else "n_sentences"
+    den = "total_chars" if filters.measure == "chars" else "total_sentences"
+    per_theme = tc.groupby("theme")[num].sum()
+    totals = tc.drop_duplicates(["region_id", "year"])
+    base = float(totals[den].sum()) if filters.mode == "share" else len(totals)
+    return [float(per_theme.get(th, 0)) / base if base else 0.0 for th in themes]
+
+
 def build_theme_share_bar(con, filters, lang="zh"):
-    """Grouped bars: one group per region-year, one bar per theme (theme colours)."""
+    """Horizontal bars: one row of bars per theme (sorted by the average), one bar per region-year, the average marked."""
     labels = Labels(con, lang)
     tc = theme_table(con, filters)
     title, y_title, fmt, notes = _share_texts(filters, lang)
     sub = subtitle(labels, filters, lang, con=con)
     themes = labels.themes_for(filters)
     if tc.empty or not themes:
-        return _empty("bar", "theme_share_bar", title, sub)
+        return _empty("bar", "theme_share_bar", title, sub, orientation=HORIZONTAL)
     groups, capped = _readable_groups(tc, labels, MAX_GROUPS["bar"], lang)
     sub, source = _group_texts(con, labels, filters, lang, groups, capped, sub)
+    average = _theme_average(tc, themes, filters)
+    order = sorted(range(len(themes)), key=lambda j: -average[j])
+    themes = [themes[j] for j in order]
     matrix = _matrix(tc, groups, themes)
-    cats = [labels.group(r, y) for r, y in groups]
-    series = [Series(labels.theme_name[th], [row[j] for row in matrix], labels.theme_color[th])
-              for j, th in enumerate(themes)]
-    return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("drill_group", lang), y_title=y_title,
+    cats = [labels.theme_name[th] for th in themes]
+    names = [labels.group(r, y) for r, y in groups]
+    series = [Series(name, row, color) for name, row, color in zip(names, matrix, _group_colors(groups, labels))]
+    return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("themes", lang), y_title=y_title,
                      value_format=fmt, source=source,
-                     notes=" ".join(x for x in (notes, capped) if x),
-                     key="theme_share_bar",
-                     meta={"categories": dict(zip(cats, groups)), "series": {labels.theme_name[th]: th for th in themes}})
+                     notes=" ".join(x for x in (notes, t("notes_average", lang), capped) if x),
+                     key="theme_share_bar", orientation=HORIZONTAL,
+                     reference=[average[j] for j in order], reference_name=t("chart_average", lang),
+                     meta={"categories": dict(zip(cats, themes)), "series": dict(zip(names, groups))})
 
 
 def _share_chart_parts(con, filters, lang, title_key):
@@ -209,12 +238,8 @@ def build_theme_radar(con, filters, lang="zh"):
     sub, source = _group_texts(con, labels, filters, lang, groups, capped, sub)
     matrix = _matrix(tc, groups, themes)
     cats = [labels.theme_name[th] for th in themes]
-    # Region colour, lighter for earlier years of the same region.
-    series = []
-    for i, (r, y) in enumerate(groups):
-        years_of_region = [yy for rr, yy in groups if rr == r]
-        lighten = 0.55 * (len(years_of_region) - 1 - years_of_region.index(y)) / max(1, len(years_of_region) - 1)
-        series.append(Series(labels.group(r, y), matrix[i], palette.mix_white(labels.region_color.get(r), lighten)))
+    series = [Series(labels.group(r, y), row, color)
+              for (r, y), row, color in zip(groups, matrix, _group_colors(groups, labels))]
     return ChartSpec("radar", title, cats, series, subtitle=sub, y_title=y_title, value_format=fmt, source=source,
                      notes=" ".join(x for x in (notes, capped) if x), key="theme_radar",
                      meta={"series": {s.name: g for s, g in zip(series, groups)}, "categories": dict(zip(cats, themes))})
@@ -239,7 +264,7 @@ def build_region_emphasis(con, filters, lang="zh"):
               for j, th in enumerate(themes)]
     _, _, _, notes = _share_texts(f, lang)
     return ChartSpec("stacked_bar", title, cats, series, subtitle=sub, y_title=t("share_axis", lang),
-                     value_format="percent", source=source_line(con, labels, lang, **filters.doc_args),
+                     value_format="percent", source=source_line(con, labels, lang, groups=groups, **filters.doc_args),
                      notes=notes + " " + t("notes_emphasis", lang), key="region_emphasis", orientation=HORIZONTAL,
                      meta={"categories": dict(zip(cats, groups)),
                            "series": {labels.theme_name[th]: th for th in themes}})

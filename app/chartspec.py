@@ -45,6 +45,8 @@ class ChartSpec:
     column_colors: list = field(default_factory=list)
     orientation: str = "vertical"     # bars: 'horizontal' when labels are long (terms, indicators) or many
     bar_mode: str = ""                # one of BAR_MODES; '' = 'stack' for stacked_bar, else 'group'
+    reference: list = field(default_factory=list)   # bars: one value per category to read them against (an average)
+    reference_name: str = ""
     meta: dict = field(default_factory=dict)
 
     def __post_init__(self):
@@ -55,13 +57,18 @@ class ChartSpec:
         self.bar_mode = self.bar_mode or ("stack" if self.kind == "stacked_bar" else "group")
         if self.bar_mode not in BAR_MODES:
             raise ValueError(f"unknown bar mode {self.bar_mode!r}")
+        if self.reference and len(self.reference) != len(self.categories):
+            raise ValueError(f"{len(self.reference)} reference values for {len(self.categories)} categories")
         for s in self.series:
             if len(s.values) != len(self.categories):
                 raise ValueError(f"series {s.name!r} has {len(s.values)} values for {len(self.categories)} categories")
 
     def to_frame(self):
         """The chart's data as a table: one row per category, one column per series."""
-        frame = pd.DataFrame({s.name: s.values for s in self.series}, index=list(self.categories))
+        columns = {s.name: s.values for s in self.series}
+        if self.reference:
+            columns[self.reference_name or "reference"] = self.reference
+        frame = pd.DataFrame(columns, index=list(self.categories))
         frame.index.name = self.x_title or "category"
         return frame.reset_index()
 

@@ -153,6 +153,9 @@ def _chart_data(spec):
     data.categories = categories
     for s in series:
         data.add_series(s.name, [_clean(v) for v in s.values])
+    if spec.reference:
+        # A native chart has no reference mark across its bars: the reference is a last, grey series.
+        data.add_series(spec.reference_name, [_clean(v) for v in spec.reference])
     return data
 
 
@@ -173,8 +176,11 @@ def _colour_series(chart, spec):
             point.format.fill.solid()
             point.format.fill.fore_color.rgb = _rgb(color)
         return
-    for i, (ser, s) in enumerate(zip(plot.series, spec.series)):
-        color = _rgb(s.color or palette.series_color(i))
+    colors = [s.color or palette.series_color(i) for i, s in enumerate(spec.series)]
+    if spec.reference:
+        colors.append(palette.REFERENCE)
+    for ser, color in zip(plot.series, colors):
+        color = _rgb(color)
         if ctype in (XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.RADAR_MARKERS):
             ser.format.line.color.rgb = color
             ser.format.line.width = Pt(2.25)
@@ -237,8 +243,8 @@ def add_chart(slide, spec, left, top, width, height):
     if spec.y_title and ctype != XL_CHART_TYPE.RADAR_MARKERS:
         value_axis.has_title = True
         _write(value_axis.axis_title.text_frame, [spec.y_title], 11, color=GREY)
-    if ctype == XL_CHART_TYPE.BAR_STACKED:
-        # As on screen: the first region on top (PowerPoint, like Plotly, starts at the bottom);
+    if ctype in (XL_CHART_TYPE.BAR_STACKED, XL_CHART_TYPE.BAR_CLUSTERED) and spec.bar_mode != "relative":
+        # As on screen: the first category on top (PowerPoint, like Plotly, starts at the bottom);
         # the value axis then crosses at the last category to stay below the bars.
         chart.category_axis.reverse_order = True
         _value_axis_at_last_category(value_axis)

@@ -189,6 +189,10 @@ STRINGS = {
     "build_key": ("项", "Key"),
     "documents_table": ("文档清单", "Documents"),
     # charts
+    "chart_average": ("所选文档平均", "average of the selected documents"),
+    "notes_average": ("竖线为全部所选文档的参照值（占比：所有文档合计的占比，长文档权重大；数量：每个地区年份的平均数），主题按它从高到低排列。",
+                      "The vertical mark is the reference of all selected documents (shares: all documents pooled, "
+                      "so longer ones weigh more; counts: the mean per region-year); themes are sorted by it, highest first."),
     "chart_source": ("来源：{docs}", "Source: {docs}"),
     "chart_source_more": ("等，共 {n} 份文档", " and others, {n} documents in all"),
     "chart_all_regions": ("全部地区", "all regions"),

@@ -9,6 +9,7 @@ SERIES = ["#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17
 KIND = {"target": "#95A5A6", "achievement": "#2471A3"}
 ROSE, FELL = "#C0392B", "#2471A3"
 OTHERS = "#7F8C8D"                 # "the rest" in a comparison
+REFERENCE = "#222222"              # the average bars are read against
 HEAT_DEFAULT = "#1F4E79"           # a heatmap column without a theme colour
 
 

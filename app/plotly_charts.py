@@ -5,6 +5,7 @@ image still says what it shows and where the numbers come from.
 """
 import plotly.graph_objects as go
 
+from app import palette
 from app.chartspec import ChartSpec
 
 FONT_FAMILY = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -44,29 +45,39 @@ def figure(spec: ChartSpec) -> go.Figure:
     horizontal = spec.horizontal
     cats = list(spec.categories)
     if spec.kind in ("bar", "stacked_bar"):
+        label = _label_format(spec, axis_fmt)
+        stacked = spec.kind == "stacked_bar"
         for s in spec.series:
             hover = f"%{{{'y' if horizontal else 'x'}}}<br>{s.name}: %{{{'x' if horizontal else 'y'}:{hover_fmt}}}<extra></extra>"
+            text = dict(texttemplate=f"%{{{'x' if horizontal else 'y'}:{label}}}" if label else None,
+                        textposition="inside" if stacked else "outside", cliponaxis=False,
+                        textfont=dict(size=LABEL_SIZE))
             if horizontal:
-                fig.add_bar(y=cats, x=s.values, name=s.name, orientation="h", marker_color=s.color, hovertemplate=hover)
+                fig.add_bar(y=cats, x=s.values, name=s.name, orientation="h", marker_color=s.color, hovertemplate=hover,
+                            **text)
             else:
-                fig.add_bar(x=cats, y=s.values, name=s.name, marker_color=s.color, hovertemplate=hover)
-        fig.update_layout(barmode=spec.bar_mode)
+                fig.add_bar(x=cats, y=s.values, name=s.name, marker_color=s.color, hovertemplate=hover, **text)
+        if spec.reference:
+            _add_reference(fig, spec, cats, hover_fmt)
+        # Labels that do not fit their bar are hidden, not shrunk to illegibility.
+        fig.update_layout(barmode=spec.bar_mode, uniformtext=dict(minsize=LABEL_MIN_SIZE, mode="hide"))
         value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
-        value_axis(tickformat=axis_fmt, title_text=spec.y_title)
+        value_axis(tickformat=axis_fmt, title_text=spec.y_title if horizontal else "")
         # Category labels name themselves; an axis title would collide with rotated labels.
         (fig.update_yaxes if horizontal else fig.update_xaxes)(title_text="", type="category", automargin=True)
-        if spec.kind == "stacked_bar" and horizontal:
-            # First category on top, legend in series order.
+        if horizontal and spec.bar_mode != "relative":
+            # First category on top, legend in series order (diverging bars keep their builder's bottom-up sort).
             fig.update_yaxes(autorange="reversed")
             fig.update_layout(legend_traceorder="normal")
-        height = max(420, 22 * len(cats) + 180) if horizontal else 480
+        bars_per_row = 1 if stacked or spec.bar_mode != "group" else max(1, len(spec.series))
+        height = max(420, (8 + BAR_PX * bars_per_row) * len(cats) + 180) if horizontal else 480
     elif spec.kind == "line":
         for s in spec.series:
             fig.add_scatter(x=cats, y=s.values, name=s.name, mode="lines+markers", line=dict(color=s.color, width=2.5),
                             marker=dict(size=8),
                             hovertemplate=f"%{{x}}<br>{s.name}: %{{y:{hover_fmt}}}<extra></extra>")
         fig.update_xaxes(type="category", title_text=spec.x_title)
-        fig.update_yaxes(tickformat=axis_fmt, title_text=spec.y_title, rangemode="tozero")
+        fig.update_yaxes(tickformat=axis_fmt, title_text="", rangemode="tozero")
         height = 480
     elif spec.kind == "radar":
         for s in spec.series:
@@ -128,6 +139,11 @@ def figure(spec: ChartSpec) -> go.Figure:
         fig.add_annotation(text=f"<span style='font-size:10px;color:#777'>{src}</span>", xref="paper", yref="paper",
                            x=0, y=0, yshift=-bottom + 8, xanchor="left", yanchor="top", showarrow=False, align="left")
         bottom += 18 * (src.count("<br>") + 1) + 16
+    if spec.kind in ("bar", "stacked_bar", "line") and not horizontal and spec.y_title:
+        # Chinese reads across: the value axis's title stands level above the axis, not turned on its side.
+        top += AXIS_TITLE_ROOM
+        fig.add_annotation(text=spec.y_title, xref="paper", yref="paper", x=0, y=1, xanchor="right", yanchor="bottom",
+                           xshift=-8, yshift=6, showarrow=False, font=dict(size=12, color="#444"))
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left", font=dict(size=17)),
         font=dict(family=FONT_FAMILY, size=13),
@@ -141,6 +157,36 @@ def figure(spec: ChartSpec) -> go.Figure:
         fig.update_xaxes(gridcolor="#eee", linecolor="#ccc", automargin=True)
         fig.update_yaxes(gridcolor="#eee", linecolor="#ccc", automargin=True)
     return fig
+
+
+AXIS_TITLE_ROOM = 18   # px above the plot for a level value-axis title
+LABEL_MIN_SIZE = 9     # px: the smallest data label worth printing on a bar
+LABEL_SIZE = 11        # px: data labels, a size smaller than the axis labels
+BAR_PX = 17            # px per bar in a horizontal grouped chart: room for its label
+LABEL_MAX_BARS = 80    # more bars than this and labels only clutter (hover still gives each value)
+
+
+def _label_format(spec, axis_fmt):
+    """The d3 format of the value printed on each bar, or None when there are too many bars to label."""
+    bars = len(spec.categories) * max(1, len(spec.series))
+    if bars > LABEL_MAX_BARS:
+        return None
+    return ".0%" if spec.value_format == "percent" else axis_fmt
+
+
+def _add_reference(fig, spec, cats, hover_fmt):
+    """A mark across each category's bars at its reference value (the average), one legend entry."""
+    horizontal = spec.horizontal
+    values = dict(x=spec.reference, y=cats) if horizontal else dict(x=cats, y=spec.reference)
+    fig.add_scatter(**values, mode="markers", name=spec.reference_name,
+                    marker=dict(symbol="line-ns-open" if horizontal else "line-ew-open", color=palette.REFERENCE,
+                                size=REFERENCE_MARK_PX * max(1, len(spec.series)) if spec.bar_mode == "group"
+                                else REFERENCE_MARK_PX, line=dict(width=2, color=palette.REFERENCE)),
+                    hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{spec.reference_name}: "
+                                  f"%{{{'x' if horizontal else 'y'}:{hover_fmt}}}<extra></extra>")
+
+
+REFERENCE_MARK_PX = 12     # the mark spans the bars of its category: this many pixels per bar
 
 
 def _cell(v, value_format):

@@ -9,12 +9,6 @@ from app.filters import Filters
 from app.plotly_charts import figure
 
 
-@pytest.fixture(scope="module")
-def theme_colors(con):
-    th = queries.themes(con)
-    return dict(zip(th.name_zh, th.color)), dict(zip(th.name_en, th.color))
-
-
 @pytest.mark.parametrize("key", sorted(CHARTS))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_builder_returns_a_complete_spec(con, key, lang):
@@ -30,7 +24,7 @@ def test_every_builder_returns_a_complete_spec(con, key, lang):
     assert spec.title in fig.layout.title.text
 
 
-def test_share_bar_values_equal_an_independent_computation(con, built_warehouse, theme_colors):
+def test_share_bar_values_equal_an_independent_computation(con, built_warehouse):
     spec = chartdata.build_theme_share_bar(con, Filters(regions=("xiangshan",)), "zh")
     raw = duckdb.connect(str(built_warehouse), read_only=True)
     share = raw.execute("""
@@ -38,32 +32,47 @@ def test_share_bar_values_equal_an_independent_computation(con, built_warehouse,
         from sentences join documents using (doc_id)
         where region_id = 'xiangshan' and not is_heading and main_theme is not null""").fetchone()[0]
     raw.close()
-    assert spec.categories == ["象山·丹西 2023"]
-    urban = next(s for s in spec.series if s.name == "城市建设与管理")
-    assert urban.values[0] == pytest.approx(share)
-    assert urban.color == theme_colors[0]["城市建设与管理"]
-    assert sum(s.values[0] for s in spec.series) == pytest.approx(1.0)
-    assert spec.value_format == "percent"
+    assert [s.name for s in spec.series] == ["象山·丹西 2023"]
+    values = dict(zip(spec.categories, spec.series[0].values))
+    assert values["城市建设与管理"] == pytest.approx(share)
+    assert sum(values.values()) == pytest.approx(1.0)
+    assert spec.value_format == "percent" and spec.horizontal
     assert "象山·丹西" in spec.subtitle and "象山·丹西 2023 工作总结" in spec.source
+
+
+def test_share_bar_themes_are_sorted_by_the_pooled_average_which_is_marked(con, built_warehouse):
+    """Leaders read the largest theme first and each place against the average of all selected documents."""
+    spec = chartdata.build_theme_share_bar(con, Filters(), "zh")
+    with duckdb.connect(str(built_warehouse), read_only=True) as raw:
+        pooled = dict(raw.execute("""
+            select t.name_zh, count(*) * 1.0 / sum(count(*)) over ()
+            from sentences s join themes t on t.theme = s.main_theme
+            where not s.is_heading group by t.name_zh""").fetchall())
+    assert spec.reference == pytest.approx([pooled[c] for c in spec.categories])
+    assert spec.reference == sorted(spec.reference, reverse=True)
+    assert spec.reference_name == "所选文档平均" and "竖线" in spec.notes
+    assert spec.to_frame().columns[-1] == "所选文档平均"
 
 
 def test_chars_and_counts_modes(con):
     chars = chartdata.build_theme_share_bar(con, Filters(regions=("binhai",), measure="chars"), "en")
     assert "characters" in chars.title.lower()
-    for i in range(len(chars.categories)):
-        assert sum(s.values[i] for s in chars.series) == pytest.approx(1.0)
+    for s in chars.series:
+        assert sum(s.values) == pytest.approx(1.0)
     counts = chartdata.build_theme_share_bar(con, Filters(regions=("binhai",), mode="count"), "en")
     assert counts.value_format == "count"
     assert all(float(v).is_integer() for s in counts.series for v in s.values)
-    assert counts.categories == ["Binhai · Dagang 2016", "Binhai · Dagang 2023"]
+    assert [s.name for s in counts.series] == ["Binhai · Dagang 2016", "Binhai · Dagang 2023"]
+    mean = [sum(s.values[i] for s in counts.series) / 2 for i in range(len(counts.categories))]
+    assert counts.reference == pytest.approx(mean)
 
 
 def test_theme_filter_changes_shown_themes_not_shares(con):
     all_themes = chartdata.build_theme_share_bar(con, Filters(), "zh")
     one = chartdata.build_theme_share_bar(con, Filters(themes=("economy",)), "zh")
-    assert [s.name for s in one.series] == ["经济发展"]
-    full = next(s for s in all_themes.series if s.name == "经济发展")
-    assert one.series[0].values == full.values
+    assert one.categories == ["经济发展"]
+    j = all_themes.categories.index("经济发展")
+    assert [s.values[0] for s in one.series] == [s.values[j] for s in all_themes.series]
 
 
 def test_heatmap_and_radar_shapes(con):
@@ -227,7 +236,7 @@ def test_a_chart_of_many_region_years_keeps_each_regions_latest_and_names_exactl
     pairs = set(zip(docs.region_id, docs.year))
     latest = docs.groupby("region_id")["year"].max().to_dict()
     assert len(pairs) > chartdata.MAX_GROUPS["bar"] >= len(latest)
-    shown = list(spec.meta["categories"].values())
+    shown = list(spec.meta["series"].values())
     assert sorted(shown) == sorted(latest.items())
     assert "图中显示" in spec.notes and f"共 {len(pairs)} 组" in spec.notes
     assert "年份：" + "、".join(str(y) for y in sorted(set(latest.values()))) in spec.subtitle
@@ -236,4 +245,24 @@ def test_a_chart_of_many_region_years_keeps_each_regions_latest_and_names_exactl
     assert len(radar.series) <= chartdata.MAX_GROUPS["radar"]
     region_years = [g for g in pairs if g[0] == docs.region_id.iloc[0]]
     if len(region_years) <= chartdata.MAX_GROUPS["bar"]:
-        assert len(one_region.categories) == len(region_years) and "图中显示" not in one_region.notes
+        assert len(one_region.series) == len(region_years) and "图中显示" not in one_region.notes
+
+
+def test_the_latest_year_chart_names_only_the_documents_it_shows(con):
+    spec = chartdata.build_region_emphasis(con, Filters(), "zh")
+    assert "滨海·大港 2023" in spec.source and "滨海·大港 2016" not in spec.source
+    assert "2016" not in spec.subtitle
+
+
+def test_value_axis_titles_read_across_and_bars_carry_their_percentage(con):
+    """Chinese is not read turned on its side; a leader reads the share off the bar, not the axis."""
+    trend = figure(chartdata.build_theme_trend(con, Filters(), "zh"))
+    assert not trend.layout.yaxis.title.text
+    level = [a for a in trend.layout.annotations if a.text == "占比"]
+    assert len(level) == 1 and not level[0].textangle
+    bar = figure(chartdata.build_theme_share_bar(con, Filters(), "zh"))
+    bars = [d for d in bar.data if d.type == "bar"]
+    assert bars and all(d.texttemplate == "%{x:.0%}" for d in bars)
+    assert bar.layout.xaxis.title.text == "占比" and bar.layout.yaxis.autorange == "reversed"
+    average = [d for d in bar.data if d.type == "scatter"]
+    assert len(average) == 1 and average[0].name == "所选文档平均"

@@ -14,7 +14,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE, XL_TICK_LABEL_POSITION
 from pptx.oxml.ns import qn
 
-from app import deck
+from app import deck, palette
 from app.chartspec import ChartSpec, Series
 from export import cli
 
@@ -102,7 +102,7 @@ def test_deck_is_16_9_with_title_slide_and_one_slide_per_chart(default_deck):
 
 
 def test_each_chart_slide_holds_the_expected_native_chart(default_deck):
-    kinds = [XL_CHART_TYPE.BAR_STACKED, XL_CHART_TYPE.COLUMN_CLUSTERED, None, XL_CHART_TYPE.RADAR_MARKERS,
+    kinds = [XL_CHART_TYPE.BAR_STACKED, XL_CHART_TYPE.BAR_CLUSTERED, None, XL_CHART_TYPE.RADAR_MARKERS,
              XL_CHART_TYPE.LINE_MARKERS, XL_CHART_TYPE.BAR_CLUSTERED]
     for slide, kind in zip(list(default_deck.slides)[1:], kinds):
         if kind is None:
@@ -116,18 +116,25 @@ def test_share_bar_numbers_equal_the_warehouse(default_deck, sql):
     slide = default_deck.slides[2]
     assert "各地区各年份的主题占比（按句数）" in texts(slide)
     cats, series = values(chart_of(slide))
-    assert cats == expected_groups(sql)
-    assert list(series) == theme_names(sql)
+    assert sorted(cats) == sorted(theme_names(sql))
+    average = series.pop("所选文档平均")
+    assert average == sorted(average, reverse=True)    # themes sorted by the average, largest first
+    assert list(series) == expected_groups(sql)
     expected = expected_shares(sql)
-    for theme, vals in series.items():
-        for grp, v in zip(cats, vals):
+    for grp, vals in series.items():
+        for theme, v in zip(cats, vals):
             assert v == pytest.approx(expected.get((grp, theme), 0.0), abs=1e-12), (grp, theme)
 
 
-def test_series_take_the_theme_colours(default_deck, sql):
-    colors = theme_colors(sql)
-    for ser in chart_of(default_deck.slides[2]).plots[0].series:
-        assert str(ser.format.fill.fore_color.rgb) == colors[ser.name]
+def test_series_take_the_region_colours_and_the_average_is_grey(default_deck, sql):
+    """Each region-year in its region's colour (earlier years lighter), as on screen; no two regions alike."""
+    chart = chart_of(default_deck.slides[2])
+    fills = {ser.name: str(ser.format.fill.fore_color.rgb) for ser in chart.plots[0].series}
+    assert fills.pop("所选文档平均") == palette.REFERENCE.lstrip("#").upper()
+    latest = {name.rsplit(" ", 1)[0]: fill for name, fill in sorted(fills.items(), key=lambda kv: kv[0][-4:])}
+    assert len(set(latest.values())) == len(latest)
+    assert fills["滨海·大港 2016"] != fills["滨海·大港 2023"]
+    assert chart.category_axis.reverse_order   # the largest theme on top, as on screen
 
 
 def test_radar_and_trend_numbers_equal_the_warehouse(default_deck, sql):
@@ -188,11 +195,15 @@ def test_keyness_bars_hold_one_value_per_term(default_deck):
 def test_source_lines_name_every_document_and_notes_explain(default_deck, sql):
     docs = sql.execute("""select r.name_zh, d.year, d.title, d.region_id
                           from documents d join regions r using (region_id)""").fetchall()
+    latest = {}
+    for _, year, _, region_id in docs:
+        latest[region_id] = max(year, latest.get(region_id, year))
     for n, slide in enumerate(list(default_deck.slides)[1:6], start=1):
         source = next(x for x in texts(slide) if x.startswith("来源："))
         for region, year, title, region_id in docs:
-            # The trend slide (5) follows one region, Binhai, and names only its documents.
-            shown = n != 5 or region_id == "binhai"
+            # The emphasis slide (1) shows each region's latest year and names only those documents;
+            # the trend slide (5) follows one region, Binhai, and names only its documents.
+            shown = (n != 5 or region_id == "binhai") and (n != 1 or year == latest[region_id])
             assert (f"{region} {year}" in source and f"《{title}》" in source) == shown, (n, title)
         notes = slide.notes_slide.notes_text_frame.text
         assert notes.startswith("计算方法：") and "正文句子" in notes and "来源：" in notes
@@ -229,13 +240,11 @@ def test_filtered_english_deck_by_cli(built_warehouse, sql, tmp_path):
     assert "Regions: Binhai · Dagang, Binhai New Area" in "\n".join(texts(prs.slides[0]))
     assert "Theme shares by region and year (characters)" in texts(prs.slides[1])
     cats, series = values(chart_of(prs.slides[1]))
-    assert cats == ["Binhai · Dagang 2023", "Binhai New Area 2013"]
+    assert list(series) == ["Binhai · Dagang 2023", "Binhai New Area 2013", "average of the selected documents"]
     expected = expected_shares(sql, regions=["binhai", "binhai_new_area"], years=[2013, 2023], measure="chars")
-    zh_names = theme_names(sql)
-    en_names = [r[0] for r in sql.execute("select name_en from themes order by sort_order").fetchall()]
-    for zh, en in zip(zh_names, en_names):
-        assert series[en] == pytest.approx([expected.get(grp, 0.0) for grp in
-                                            (("滨海·大港 2023", zh), ("滨海新区 2013", zh))])
+    zh_of = dict(sql.execute("select name_en, name_zh from themes").fetchall())
+    for en_group, zh_group in (("Binhai · Dagang 2023", "滨海·大港 2023"), ("Binhai New Area 2013", "滨海新区 2013")):
+        assert series[en_group] == pytest.approx([expected.get((zh_group, zh_of[c]), 0.0) for c in cats])
 
 
 @pytest.mark.parametrize("args, message", [

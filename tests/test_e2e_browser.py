@@ -87,11 +87,11 @@ def test_dashboard_in_browser(streamlit_url, page, shots):  # noqa: F811
     pg.get_by_text("各地区各年份的主题占比（按字数）").first.wait_for(timeout=20000)
     assert_no_exception(pg)
 
-    # Clicking a bar (the tallest: not the default Binhai 2013 / Party building) lists its sentences.
+    # Clicking a bar (the longest: not the default first region-year / Party building) lists its sentences.
     before = query(pg.url)
     boxes = [b for b in (p.bounding_box() for p in pg.locator(".js-plotly-plot").first.locator("g.point path").all()) if b]
-    tallest = max(boxes, key=lambda b: b["height"])
-    pg.mouse.click(tallest["x"] + tallest["width"] / 2, tallest["y"] + tallest["height"] / 2)
+    longest = max(boxes, key=lambda b: b["width"])
+    pg.mouse.click(longest["x"] + longest["width"] / 2, longest["y"] + longest["height"] / 2)
     pg.wait_for_function(
         "([g, th]) => { const q = new URLSearchParams(location.search);"
         " return q.has('g') && q.has('th') && (q.get('g') !== g || q.get('th') !== th); }",

@@ -67,7 +67,7 @@ def test_add_two_charts_reorder_and_download_the_deck(streamlit_url, page, built
     prs = Presentation(str(path))
     assert len(prs.slides) == 3
     charts = [[sh.chart for sh in s.shapes if sh.has_chart] for s in list(prs.slides)[1:]]
-    assert [c[0].chart_type for c in charts] == [XL_CHART_TYPE.RADAR_MARKERS, XL_CHART_TYPE.COLUMN_CLUSTERED]
+    assert [c[0].chart_type for c in charts] == [XL_CHART_TYPE.RADAR_MARKERS, XL_CHART_TYPE.BAR_CLUSTERED]
     title_slide = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
     assert "地区：全部地区" in title_slide and "共 2 张图表" in title_slide
 
@@ -81,10 +81,12 @@ def test_add_two_charts_reorder_and_download_the_deck(streamlit_url, page, built
         where not s.is_heading group by d.region_id, d.year, r.name_zh, t.name_zh""").fetchall())
     con.close()
     plot = charts[1][0].plots[0]
-    cats = list(plot.categories)
-    assert len(cats) == 5
-    for ser in plot.series:
-        assert list(ser.values) == pytest.approx([expected.get((g, ser.name), 0.0) for g in cats], abs=1e-12)
+    cats = list(plot.categories)          # the themes; one series per region-year, then the average
+    assert len(cats) == 12
+    groups = [ser for ser in plot.series if ser.name != "所选文档平均"]
+    assert len(groups) == 5 and len(plot.series) == 6
+    for ser in groups:
+        assert list(ser.values) == pytest.approx([expected.get((ser.name, th), 0.0) for th in cats], abs=1e-12)
 
 
 def test_png_download_from_the_page(streamlit_url, page, tmp_path):  # noqa: F811

@@ -72,10 +72,11 @@ def _csv_rows(data):
 
 def test_csv_holds_the_chart_rows(share_spec):
     rows = _csv_rows(images.to_csv(share_spec))
-    assert rows[0] == [share_spec.x_title] + [s.name for s in share_spec.series]
+    assert rows[0] == [share_spec.x_title] + [s.name for s in share_spec.series] + [share_spec.reference_name]
     assert [r[0] for r in rows[1:]] == list(share_spec.categories)
     for j, s in enumerate(share_spec.series, start=1):
         assert [float(r[j]) for r in rows[1:]] == pytest.approx(s.values)
+    assert [float(r[-1]) for r in rows[1:]] == pytest.approx(share_spec.reference)
 
 
 def test_heatmap_csv_reads_like_the_chart(heatmap_spec):

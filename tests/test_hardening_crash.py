@@ -142,8 +142,13 @@ def test_kill_during_a_cold_build_leaves_no_debris(store, tmp_path, extra_delay)
     env = dict(_env(store), JIEDAO_CACHE=str(tmp_path / "cold"))   # nothing cached: the workers extract
     before = store.warehouse.read_bytes()
     tmp_files = lambda: any(store.warehouse.parent.glob(f"{store.warehouse.name}.tmp-*"))  # noqa: E731
-    assert _kill_when(["build", "--quiet"], env, lambda: tmp_files() and not time.sleep(extra_delay))
-    assert store.warehouse.read_bytes() == before
+    killed = _kill_when(["build", "--quiet"], env, lambda: tmp_files() and not time.sleep(extra_delay))
+    assert killed or extra_delay, "the build ended before its temp file was seen"
+    # Killed before the rename: the old warehouse byte for byte. A later kill (or none: the build outran the
+    # delay) finds the new warehouse whole; either way nothing in between.
+    if store.warehouse.read_bytes() != before:
+        with duckdb.connect(str(store.warehouse), read_only=True) as con:
+            assert con.execute("select count(*) from documents").fetchone()[0] > 0
     subprocess.run([sys.executable, "-m", "etl", "build", "--if-stale", "--quiet"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     assert _debris(store.warehouse.parent, store.seeds_dir) == []
@@ -159,7 +164,8 @@ def test_kill_during_add_is_completed_or_rolled_back(store, tmp_path, capsys, ex
     def committing():   # a new file in seeds/ or a rewritten manifest: the commit is under way
         started = {p.name for p in store.seeds_dir.iterdir()} != names
         return started and not time.sleep(extra_delay)
-    assert _kill_when(["add", str(doc), "--year", "2024", "--workers", "1"], _env(store), committing)
+    killed = _kill_when(["add", str(doc), "--year", "2024", "--workers", "1"], _env(store), committing)
+    assert killed or extra_delay, "the add ended before its commit was seen"   # later delays may outrun the add
     # The next add of the same file finishes the job: whatever the kill left, the document ends up loaded once.
     assert run_cli(store, doc, "--year", "2024") == 0, capsys.readouterr().err
     assert _debris(store.warehouse.parent, store.seeds_dir) == []

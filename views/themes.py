@@ -19,10 +19,12 @@ heat_event = ui.show_chart(heat, "theme_heatmap", selectable=True)
 ui.show_chart(ui.chart("theme_radar", flt), "theme_radar")
 
 # Drill-down: a clicked bar or cell sets the region-year and theme below.
-groups = list(bar.meta["categories"].values())
+docs = ui.query("documents", **flt.doc_args)
+order = {r: i for i, r in enumerate(lab.region_order)}
+groups = sorted({(r, int(y)) for r, y in zip(docs["region_id"], docs["year"])}, key=lambda g: (order.get(g[0], len(order)), g))
 group_ids = [f"{r}-{y}" for r, y in groups]
 group_label = {f"{r}-{y}": lab.group(r, y) for r, y in groups}
-themes = list(bar.meta["series"].values())
+themes = [th for th in lab.theme_order if th in set(bar.meta["categories"].values())]
 
 
 def _apply_selection(event, name, group_of, theme_of):
@@ -45,9 +47,9 @@ def _apply_selection(event, name, group_of, theme_of):
 series_names = [s.name for s in bar.series]
 _apply_selection(
     bar_event, "bar",
-    lambda p: bar.meta["categories"].get(p.get("x")),
     lambda p: bar.meta["series"].get(series_names[p["curve_number"]]) if p.get("curve_number") is not None
-    and p["curve_number"] < len(series_names) else None)
+    and p["curve_number"] < len(series_names) else None,
+    lambda p: bar.meta["categories"].get(p.get("y")))
 if not heat.is_empty:
     _apply_selection(heat_event, "heat",
                      lambda p: heat.meta["series"].get(p.get("y")),
