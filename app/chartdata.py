@@ -356,6 +356,8 @@ def build_term_change(con, filters, lang="zh"):
                      y_title=t("per_10k", lang), value_format="number",
                      source=source_line(con, labels, lang, **f.doc_args), notes=t("notes_terms", lang),
                      key="term_change_bar", orientation=HORIZONTAL, bar_mode="relative",
+                     side_labels=(t("side_left", lang, name=f"{a}→{b} {t('fell', lang)}"),
+                                  t("side_right", lang, name=f"{a}→{b} {t('rose', lang)}")),
                      meta={"region": region, "years": yrs, "terms": cats})
 
 
@@ -399,6 +401,8 @@ def build_keyness_bar(con, filters, lang="zh", n=TOP_TERMS):
                      source=source_line(con, labels, lang, regions=docs_regions, years=filters.years,
                                         doc_types=filters.doc_types),
                      notes=t("how_keyness_text", lang, alpha0=int(KEYNESS_ALPHA0)), key="keyness_bar",
+                     side_labels=(t("side_left", lang, name=t("keyness_side", lang, name=b)),
+                                  t("side_right", lang, name=t("keyness_side", lang, name=a))),
                      orientation=HORIZONTAL, bar_mode="relative",
                      meta={"region": region, "compare_with": filters.compare_with})
 

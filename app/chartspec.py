@@ -46,6 +46,7 @@ class ChartSpec:
     orientation: str = "vertical"     # bars: 'horizontal' when labels are long (terms, indicators) or many
     bar_mode: str = ""                # one of BAR_MODES; '' = 'stack' for stacked_bar, else 'group'
     reference: list = field(default_factory=list)   # bars: one value per category to read them against (an average)
+    side_labels: tuple = ()           # diverging bars: what the negative and the positive side stand for
     reference_name: str = ""
     meta: dict = field(default_factory=dict)
 

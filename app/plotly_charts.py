@@ -59,6 +59,8 @@ def figure(spec: ChartSpec) -> go.Figure:
                 fig.add_bar(x=cats, y=s.values, name=s.name, marker_color=s.color, hovertemplate=hover, **text)
         if spec.reference:
             _add_reference(fig, spec, cats, hover_fmt)
+        if spec.side_labels and horizontal:
+            _add_side_labels(fig, spec)
         # Labels that do not fit their bar are hidden, not shrunk to illegibility.
         fig.update_layout(barmode=spec.bar_mode, uniformtext=dict(minsize=LABEL_MIN_SIZE, mode="hide"))
         value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
@@ -125,8 +127,8 @@ def figure(spec: ChartSpec) -> go.Figure:
         sub = _wrap(spec.subtitle, 100)
         title += f"<br><span style='font-size:12px;color:#555'>{sub}</span>"
         top += 18 * (sub.count("<br>") + 1)
-    # Room for the heatmap's colour strip and the radar's top label.
-    top += {"heatmap": 20, "radar": 55}.get(spec.kind, 0)
+    # Room for the heatmap's colour strip, the radar's top label and the sides of a diverging chart.
+    top += {"heatmap": 20, "radar": 55}.get(spec.kind, 0) + (AXIS_TITLE_ROOM if spec.side_labels else 0)
     bottom = 60
     if spec.kind in ("heatmap", "bar", "stacked_bar") and not horizontal and cats:
         # Rotated category labels hang below the plot: keep the source line clear of them.
@@ -184,6 +186,15 @@ def _add_reference(fig, spec, cats, hover_fmt):
                                 else REFERENCE_MARK_PX, line=dict(width=2, color=palette.REFERENCE)),
                     hovertemplate=f"%{{{'y' if horizontal else 'x'}}}<br>{spec.reference_name}: "
                                   f"%{{{'x' if horizontal else 'y'}:{hover_fmt}}}<extra></extra>")
+
+
+def _add_side_labels(fig, spec):
+    """Over a diverging chart, which side is which, each in its side's colour, at the two ends of the value axis."""
+    colors = [s.color or "#444" for s in spec.series[:2]] + ["#444", "#444"]
+    for (label, color, x, anchor) in ((spec.side_labels[0], colors[1], 0, "left"),
+                                      (spec.side_labels[1], colors[0], 1, "right")):
+        fig.add_annotation(text=f"<b>{label}</b>", xref="paper", yref="paper", x=x, y=1, xanchor=anchor,
+                           yanchor="bottom", yshift=4, showarrow=False, font=dict(size=13, color=color))
 
 
 REFERENCE_MARK_PX = 12     # the mark spans the bars of its category: this many pixels per bar

@@ -266,3 +266,13 @@ def test_value_axis_titles_read_across_and_bars_carry_their_percentage(con):
     assert bar.layout.xaxis.title.text == "占比" and bar.layout.yaxis.autorange == "reversed"
     average = [d for d in bar.data if d.type == "scatter"]
     assert len(average) == 1 and average[0].name == "所选文档平均"
+
+
+def test_a_diverging_chart_says_which_side_is_which(con):
+    spec = chartdata.build_keyness_bar(con, Filters(region="binhai"), "zh")
+    assert spec.side_labels == ("◀ 其余地区更常用", "滨海·大港更常用 ▶")
+    fig = figure(spec)
+    sides = {a.text: (a.x, a.font.color) for a in fig.layout.annotations if "更常用" in (a.text or "")}
+    assert sides == {"<b>◀ 其余地区更常用</b>": (0, spec.series[1].color), "<b>滨海·大港更常用 ▶</b>": (1, spec.series[0].color)}
+    en = chartdata.build_keyness_bar(con, Filters(region="binhai", compare_with="qingdao"), "en")
+    assert en.side_labels == ("◀ used more in Qingdao · Dagang", "used more in Binhai · Dagang ▶")
