@@ -313,6 +313,34 @@ def show_chart(spec, key, selectable=False):
     return event if selectable else None
 
 
+def new_point(event, name):
+    """The clicked point of chart `name`'s selection, once: None when there is none or it was already acted on.
+
+    A selection stays in the event on every rerun; acting on it once lets the
+    user change the widgets it set without the chart setting them back.
+    """
+    points = selected_points(event)
+    if not points:
+        return None
+    p = points[0]
+    signature = repr(sorted((k, str(v)) for k, v in p.items()))
+    if st.session_state.get(f"_sel_{name}") == signature:
+        return None
+    st.session_state[f"_sel_{name}"] = signature
+    return p
+
+
+def filter_by_click(event, spec, name):
+    """Cross-filtering: a clicked region-year of `spec` becomes the page's region filter (and the URL's `r`)."""
+    p = new_point(event, name)
+    if p is None:
+        return
+    group = spec.meta.get("categories", {}).get(p.get("y") if spec.horizontal else p.get("x"))
+    if group and st.session_state.get("f_regions") != [group[0]]:
+        st.session_state["f_regions"] = [group[0]]
+        st.rerun()
+
+
 def selected_points(event):
     """Points of a Plotly selection event, or []."""
     try:

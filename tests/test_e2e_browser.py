@@ -162,3 +162,25 @@ def test_deep_link_opens_its_page(streamlit_url, page, path, title):  # noqa: F8
     expected = "" if path == "overview" else path  # the Overview is the default page, served at "/"
     assert urlparse(pg.url).path.rstrip("/") == ("/" + expected if expected else "")
     assert_no_exception(pg)
+
+
+def test_clicking_a_place_filters_the_whole_overview(streamlit_url, page):  # noqa: F811
+    """Cross-filtering: a place clicked in the emphasis chart becomes the page's filter, kept in the address."""
+    pg = page
+    pg.goto(streamlit_url)
+    wait_for_app(pg)
+    chart = pg.locator(".stPlotlyChart", has_text="各地区主题结构").first
+    chart.wait_for(timeout=LOAD_TIMEOUT)
+    chart.scroll_into_view_if_needed()
+    index = chart.locator(".js-plotly-plot").evaluate(
+        "(gd) => gd.data[0].y.findIndex(v => v === '青岛·大港 2020')")
+    assert index >= 0
+    bar = chart.locator(".barlayer .trace").first.locator("g.point path").nth(index).bounding_box()
+    pg.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('r') === 'qingdao'", timeout=20000)
+    wait_for_app(pg)
+    metrics = pg.locator('[data-testid="stMetricValue"]')
+    pg.wait_for_function("() => document.querySelector('[data-testid=\"stMetricValue\"]').innerText === '1'",
+                         timeout=20000)
+    assert metrics.nth(1).inner_text() == "1"     # one place
+    assert_no_exception(pg)

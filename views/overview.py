@@ -111,4 +111,6 @@ else:
         year, items = top[region_id]
         col.markdown(render.emphasis_card(lab.region_name.get(region_id, region_id), year, items),
                      unsafe_allow_html=True)
-    ui.show_chart(ui.chart("region_emphasis", flt), "region_emphasis")
+    st.caption(tr("emphasis_click_hint"))
+    emphasis = ui.chart("region_emphasis", flt)
+    ui.filter_by_click(ui.show_chart(emphasis, "region_emphasis", selectable=True), emphasis, "emphasis")

@@ -28,15 +28,10 @@ themes = [th for th in lab.theme_order if th in set(bar.meta["categories"].value
 
 
 def _apply_selection(event, name, group_of, theme_of):
-    """Copy a new chart selection into the drill-down widgets (once per distinct selection)."""
-    points = ui.selected_points(event)
-    if not points:
+    """Copy a new chart selection into the drill-down widgets."""
+    p = ui.new_point(event, name)
+    if p is None:
         return
-    p = points[0]
-    signature = repr(sorted((k, str(v)) for k, v in p.items()))
-    if st.session_state.get(f"_sel_{name}") == signature:
-        return
-    st.session_state[f"_sel_{name}"] = signature
     group, theme = group_of(p), theme_of(p)
     if group:
         st.session_state["p_g"] = f"{group[0]}-{group[1]}"
