@@ -239,6 +239,7 @@ STRINGS = {
     "notes_groups_capped": ("共 {total} 组，图中显示 {shown} 组：每个地区的最新年份，地区多时取句数最多的地区；用筛选缩小范围可看全部。",
                             "{shown} of {total} groups shown: each region's latest year, and with many regions those "
                             "with the most sentences; narrow the filters to see them all."),
+    "phone_filters_hint": ("点左上角 » 打开筛选", "tap » at the top left to change the filters"),
     "emphasis_click_hint": ("点击某地区的条形，整页只看该地区（侧栏“重置”恢复全部）。",
                             "Click a region's bar to show only that region on the whole page (Reset in the sidebar shows all again)."),
     "notes_emphasis": ("每个地区取最新年份的所选文档，按句数占比。", "For each region the latest year of the selected documents, by sentence share."),

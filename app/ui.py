@@ -353,9 +353,12 @@ def selected_points(event):
 
 
 def page_header(title_key, intro_key=None):
+    """The page's title and intro; on a phone, where the sidebar is folded away, the filters in force too."""
     st.title(tr(title_key))
     if intro_key:
         st.caption(tr(intro_key))
+    with st.container(key="jl_phone_filters"):
+        st.caption(" · ".join(filter_lines()) + " — " + tr("phone_filters_hint"))
 
 
 def region_order():

@@ -71,3 +71,24 @@ def test_leaders_pages_in_browser(streamlit_url, screen):  # noqa: F811
 
     outside = {h for h in hosts if h not in LOCAL_HOSTS and h not in ("data", "blob")}
     assert not outside, outside
+
+
+def test_the_overview_figures_and_filters_fit_a_phone(streamlit_url, screen):  # noqa: F811
+    """On a phone the six figures take two rows, not six screens' worth, and the folded-away filters are named."""
+    pg, _, name = screen
+    open_page(pg, streamlit_url + "/?r=xiangshan", "各地目标与成效")
+    metrics = pg.locator(".st-key-jl_metrics [data-testid='stMetric']")
+    metrics.nth(5).wait_for(timeout=30000)
+    pg.locator(".jl-promises").first.wait_for(timeout=30000)
+    assert metrics.count() == 6
+    rows = {round(metrics.nth(i).bounding_box()["y"]) for i in range(6)}
+    filters = pg.locator(".st-key-jl_phone_filters")
+    if name == "phone":
+        assert len(rows) == 2, rows
+        assert filters.is_visible() and "地区：象山·丹西" in filters.inner_text()
+        promises = pg.locator(".jl-promises").first.bounding_box()
+        assert promises["y"] < VIEWPORTS["phone"]["height"]      # the first promise card starts on the first screen
+    else:
+        assert len(rows) == 1, rows
+        assert not filters.is_visible()
+    assert no_wider_than_screen(pg), name

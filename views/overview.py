@@ -56,7 +56,7 @@ c = ui.query("counts", **flt.doc_args)
 if not c["documents"]:
     st.info(tr("no_documents"))
 else:
-    cols = st.columns([1, 1, 1.7, 1.1, 1.1, 1.3])
+    cols = st.container(key="jl_metrics").columns([1, 1, 1.7, 1.1, 1.1, 1.3])
     years = f"{c['first_year']}–{c['last_year']}" if c["first_year"] != c["last_year"] else str(c["first_year"])
     for col, label, value in zip(cols, ("card_documents", "card_regions", "card_years", "card_sentences",
                                         "card_facts", "card_chars"),
