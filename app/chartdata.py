@@ -271,16 +271,23 @@ def build_region_emphasis(con, filters, lang="zh"):
 
 
 def top_themes(con, filters, lang="zh", n=3):
-    """{region_id: (year, [(theme, theme name, share), ...])} for each region's latest year."""
+    """{region_id: (year, [(theme, theme name, share), ...], [document type names])} for each region's latest year.
+
+    The types travel with the shares: a plan, an article and a half-year
+    summary emphasise differently, and a card must say which it is.
+    """
     labels = Labels(con, lang)
     tc = theme_table(con, filters.with_(mode="share"))
     out = {}
     if tc.empty:
         return out
+    docs = queries.documents(con, **filters.doc_args)
     latest = tc.groupby("region_id")["year"].max()
     for r, y in latest.items():
         sub = tc[(tc.region_id == r) & (tc.year == y)].sort_values("value", ascending=False).head(n)
-        out[r] = (int(y), [(th, labels.theme_name[th], float(v)) for th, v in zip(sub.theme, sub.value)])
+        types = sorted(set(docs.doc_type[(docs.region_id == r) & (docs.year == y)]))
+        out[r] = (int(y), [(th, labels.theme_name[th], float(v)) for th, v in zip(sub.theme, sub.value)],
+                  [labels.doc_type_name.get(x, x) for x in types])
     return out
 
 

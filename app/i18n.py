@@ -240,6 +240,9 @@ STRINGS = {
                             "{shown} of {total} groups shown: each region's latest year, and with many regions those "
                             "with the most sentences; narrow the filters to see them all."),
     "phone_filters_hint": ("点左上角 » 打开筛选", "tap » at the top left to change the filters"),
+    "emphasis_types_differ": ("注意：各卡片的文档类型不同（见卡片标题），计划、总结与署名文章的侧重本就不同。",
+                             "Note: the cards compare documents of different types (see each title); a plan, a "
+                             "summary and an article emphasise differently by nature."),
     "emphasis_click_hint": ("点击某地区的条形，整页只看该地区（侧栏“重置”恢复全部）。",
                             "Click a region's bar to show only that region on the whole page (Reset in the sidebar shows all again)."),
     "notes_emphasis": ("每个地区取最新年份的所选文档，按句数占比。", "For each region the latest year of the selected documents, by sentence share."),

@@ -137,12 +137,13 @@ def reader(units):
     return f'<div class="jl-reader">{"".join(blocks)}</div>'
 
 
-def emphasis_card(place, year, items):
-    """A region's top themes: items of (theme, name, share)."""
+def emphasis_card(place, year, items, doc_types=()):
+    """A region's top themes: items of (theme, name, share), under its year and the types of its documents."""
     body = "".join(f'<div class="jl-card-row">{swatch(th)}{esc(name)} <span class="jl-card-value">{share:.0%}</span></div>'
                    for th, name, share in items)
+    kinds = f' <span class="jl-card-year">· {esc("、".join(doc_types))}</span>' if doc_types else ""
     return (f'<div class="jl-card"><div class="jl-card-title">{esc(place)} '
-            f'<span class="jl-card-year">{esc(year)}</span></div>{body}</div>')
+            f'<span class="jl-card-year">{esc(year)}</span>{kinds}</div>{body}</div>')
 
 
 def kwic_table(headers, rows):

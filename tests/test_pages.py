@@ -59,6 +59,10 @@ def test_overview_coverage_cards_and_emphasis(warehouse):
     card = next(m.value for m in at.markdown if "象山·丹西" in m.value and "jl-promises" not in m.value)
     assert name in card and f"{share:.0%}" in card
     assert [m.value for m in at.metric][:2] == ["5", "4"]
+    # Each card names the type of the document behind it, and the page warns that the types differ.
+    assert "· 工作总结" in card
+    assert "注意：各卡片的文档类型不同" in body
+    assert "注意：各卡片的文档类型不同" not in texts(run(r="binhai"))
 
 
 def test_overview_filtered_by_url(warehouse):

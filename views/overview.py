@@ -108,9 +108,11 @@ else:
     cards = st.columns(max(1, len(top)))
     order = [r for r in lab.region_order if r in top]
     for col, region_id in zip(cards, order):
-        year, items = top[region_id]
-        col.markdown(render.emphasis_card(lab.region_name.get(region_id, region_id), year, items),
+        year, items, doc_types = top[region_id]
+        col.markdown(render.emphasis_card(lab.region_name.get(region_id, region_id), year, items, doc_types),
                      unsafe_allow_html=True)
+    if len({tuple(top[r][2]) for r in order}) > 1:
+        st.caption(tr("emphasis_types_differ"))
     st.caption(tr("emphasis_click_hint"))
     emphasis = ui.chart("region_emphasis", flt)
     ui.filter_by_click(ui.show_chart(emphasis, "region_emphasis", selectable=True), emphasis, "emphasis")
