@@ -3,6 +3,9 @@
 The figure carries the spec's title, subtitle and source line, so an exported
 image still says what it shows and where the numbers come from.
 """
+import html
+import re
+
 import plotly.graph_objects as go
 
 from app import palette
@@ -22,6 +25,11 @@ def _fmt(spec):
         # Money and head counts: full digits with separators, never SI prefixes like "1.5G".
         return ",d", ",.12~g"
     return "~g", ",.4~g"
+
+
+def _source_lines(source):
+    """One document per line: a source line lists `… 《title》` items joined by 、 (or ", ")."""
+    return re.split(r"(?<=》)(?:、|, )", source)
 
 
 def _wrap(text, width=60):
@@ -121,10 +129,11 @@ def figure(spec: ChartSpec) -> go.Figure:
         height = max(360, 48 * len(rows) + 260)
     else:
         raise ValueError(f"unknown chart kind {spec.kind!r}")
-    title = f"<b>{spec.title}</b>"
+    # Titles, subtitles and source lines hold place names and document titles: escaped, as every document text.
+    title = f"<b>{html.escape(spec.title, quote=False)}</b>"
     top = 70
     if spec.subtitle:
-        sub = _wrap(spec.subtitle, 100)
+        sub = _wrap(html.escape(spec.subtitle, quote=False), 100)
         title += f"<br><span style='font-size:12px;color:#555'>{sub}</span>"
         top += 18 * (sub.count("<br>") + 1)
     # Room for the heatmap's colour strip, the radar's top label and the sides of a diverging chart.
@@ -136,7 +145,7 @@ def figure(spec: ChartSpec) -> go.Figure:
         if longest * 8 * len(cats) > 900:
             bottom += int(longest * 3.6)
     if spec.source:
-        src = _wrap(spec.source, 95)
+        src = "<br>".join(_wrap(html.escape(line, quote=False), 95) for line in _source_lines(spec.source))
         bottom += 10 + 14 * src.count("<br>")
         fig.add_annotation(text=f"<span style='font-size:10px;color:#777'>{src}</span>", xref="paper", yref="paper",
                            x=0, y=0, yshift=-bottom + 8, xanchor="left", yanchor="top", showarrow=False, align="left")

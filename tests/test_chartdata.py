@@ -276,3 +276,13 @@ def test_a_diverging_chart_says_which_side_is_which(con):
     assert sides == {"<b>◀ 其余地区更常用</b>": (0, spec.series[1].color), "<b>滨海·大港更常用 ▶</b>": (1, spec.series[0].color)}
     en = chartdata.build_keyness_bar(con, Filters(region="binhai", compare_with="qingdao"), "en")
     assert en.side_labels == ("◀ used more in Qingdao · Dagang", "used more in Binhai · Dagang ▶")
+
+
+def test_the_figure_lists_its_source_documents_one_per_line_escaped():
+    from app.chartspec import ChartSpec, Series
+    spec = ChartSpec("bar", "标题<i>", ["a"], [Series("s", [1])], subtitle="地区：<b>某地</b>",
+                     source="来源：甲 2020 工作计划《<b>标题</b>》、乙 2021 工作总结《上半年、下半年》")
+    fig = figure(spec)
+    source = next(a.text for a in fig.layout.annotations if "来源" in a.text)
+    assert "甲 2020 工作计划《&lt;b&gt;标题&lt;/b&gt;》<br>乙 2021 工作总结《上半年、下半年》" in source
+    assert "&lt;i&gt;" in fig.layout.title.text and "&lt;b&gt;某地" in fig.layout.title.text
