@@ -279,7 +279,7 @@ def follow_through(con, regions=(), years=(), doc_types=()):
 
 
 def initiative_rows(con, regions=(), years=(), doc_types=()):
-    """Named initiatives with place, document, sentence, how many places share them and whether they are new.
+    """Named initiatives with place, document, sentence number, how many places share them and whether they are new.
 
     `n_places`: places of the filtered documents that name the same `name_norm`.
     `is_new`: the place's earlier documents (any filter) never name it; null when the
@@ -293,10 +293,9 @@ def initiative_rows(con, regions=(), years=(), doc_types=()):
             select region_id, min(year) as start_year from documents group by all
         ), rows as (
             select d.region_id, d.year, d.doc_id, d.doc_type, d.title, i.sent_no, i.name, i.name_norm,
-                   i.theme, i.rule, i.char_start, s.text as sentence
+                   i.theme, i.rule, i.char_start
             from initiatives i
             join documents d using (doc_id)
-            join sentences s on s.doc_id = i.doc_id and s.sent_no = i.sent_no
             where {_DOC_FILTER}
         )
         select r.*, count(distinct r.region_id) over (partition by r.name_norm) as n_places,

@@ -175,6 +175,10 @@ def test_clicking_a_place_filters_the_whole_overview(streamlit_url, page):  # no
     index = chart.locator(".js-plotly-plot").evaluate(
         "(gd) => gd.data[0].y.findIndex(v => v === '青岛·大港 2020')")
     assert index >= 0
+    # The caption names exactly the documents the chart shows: each place's latest year, not Binhai's 2016.
+    source = chart.locator(".js-plotly-plot").evaluate(
+        "(gd) => gd.layout.annotations.map(a => a.text).find(t => t.includes('来源'))")
+    assert "滨海·大港 2023 工作计划" in source and "滨海·大港 2016" not in source
     bar = chart.locator(".barlayer .trace").first.locator("g.point path").nth(index).bounding_box()
     pg.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
     pg.wait_for_function("() => new URLSearchParams(location.search).get('r') === 'qingdao'", timeout=20000)

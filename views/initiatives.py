@@ -29,6 +29,15 @@ def status(value):
 
 
 place = {r: lab.region_name.get(r, r) for r in lab.region_order}
+# Rows one table shows: a page of reading; a corpus of thousands of documents would otherwise draw them all.
+MAX_TABLE_ROWS = 200
+
+
+def more_note(container, frame):
+    """Say how many rows a capped table leaves out (the filters narrow it)."""
+    if len(frame) > MAX_TABLE_ROWS:
+        container.caption(tr("ini_more", shown=MAX_TABLE_ROWS, total=len(frame)))
+
 
 st.subheader(tr("ini_shared"))
 shared = ini[ini.n_places > 1]
@@ -41,7 +50,9 @@ else:
         uses = [(place.get(r.region_id, r.region_id), int(r.year), href(r)) for r in first.itertuples()]
         rows.append((grp.name.iloc[0], uses))
     rows.sort(key=lambda x: -len({u[0] for u in x[1]}))
-    st.markdown(render.shared_initiatives((tr("col_initiative"), tr("col_places")), rows), unsafe_allow_html=True)
+    st.markdown(render.shared_initiatives((tr("col_initiative"), tr("col_places")), rows[:MAX_TABLE_ROWS]),
+                unsafe_allow_html=True)
+    more_note(st, rows)
 
 st.subheader(tr("ini_new"))
 st.caption(tr("ini_new_hint"))
@@ -53,13 +64,14 @@ headers = [tr("col_region"), tr("col_year"), tr("col_initiative"), tr("col_theme
 def table_rows(frame):
     return [(place.get(r.region_id, r.region_id), int(r.year), r.name, href(r), r.theme,
              lab.theme_name.get(r.theme, "") if isinstance(r.theme, str) else "", int(r.n_places), status(r.is_new),
-             tr(f"ini_rule_{r.rule}")) for r in frame.itertuples()]
+             tr(f"ini_rule_{r.rule}")) for r in frame.head(MAX_TABLE_ROWS).itertuples()]
 
 
 if new.empty:
     st.info(tr("ini_none_new"))
 else:
     st.markdown(render.initiative_table(headers, table_rows(new)), unsafe_allow_html=True)
+    more_note(st, new)
 
 st.subheader(tr("ini_by_place"))
 regions = [r for r in lab.region_order if r in set(ini.region_id)]
@@ -67,3 +79,4 @@ tabs = st.tabs([place.get(r, r) for r in regions])
 for tab, region_id in zip(tabs, regions):
     mine = ini[ini.region_id == region_id].drop_duplicates(["year", "name_norm"])
     tab.markdown(render.initiative_table(headers, table_rows(mine)), unsafe_allow_html=True)
+    more_note(tab, mine)
