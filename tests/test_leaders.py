@@ -279,7 +279,8 @@ def test_documents_page_opens_the_linked_sentence(warehouse, con):
     reader = blocks(at, "jl-reader")[0]
     assert reader.count('id="linked-sentence"') == 1
     assert at.query_params.get("s") == "6"
-    # Choosing another document spends the link: no sentence shown first, none in the address.
+    # Choosing another document (of another place) spends the link: no sentence shown first, none in the address.
+    at.selectbox(key="p_doc_place__zh").set_value("binhai").run()
     at.selectbox(key="p_doc__zh").set_value("002_87c5de217289fb41").run()
     assert not any("第 6 句" in str(i.value) for i in at.info)
     assert "s" not in at.query_params and not blocks(at, 'id="linked-sentence"')

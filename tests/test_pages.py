@@ -257,3 +257,14 @@ def test_html_carries_classes_not_inline_styles():
     from app import render
     css = render.stylesheet({"party": "#C0392B", "bad": "red;}</style><script>"})
     assert ".jl-t-party { --jl-theme: #C0392B;" in css and "<script>" not in css
+
+
+def test_documents_are_chosen_by_place_then_document(warehouse):
+    """A list of every document would be thousands long: the place comes first, a link picks both."""
+    at = run("documents", doc="003_2cec1110e9bbf6af")
+    assert at.selectbox(key="p_doc_place__zh").value == "binhai_new_area"
+    assert at.selectbox(key="p_doc__zh").options == [at.selectbox(key="p_doc__zh").format_func("003_2cec1110e9bbf6af")]
+    at.selectbox(key="p_doc_place__zh").set_value("binhai").run()
+    docs = sql(warehouse, "select doc_id from documents where region_id = 'binhai' order by doc_id")
+    assert len(at.selectbox(key="p_doc__zh").options) == len(docs) == 2
+    assert at.query_params.get("doc") == docs[0][0]

@@ -19,9 +19,20 @@ if docs.empty:
 ids = list(docs["doc_id"])
 label = {d.doc_id: f"{lab.region_name.get(d.region_id, d.region_id)} {d.year} · {lab.doc_type_name.get(d.doc_type, d.doc_type)} · {d.title}"
          for d in docs.itertuples()}
-c1, c2 = st.columns([3, 1])
+# First the place, then its documents: one list of every document would be thousands long.
+region_of = dict(zip(docs["doc_id"], docs["region_id"]))
+places = [r for r in lab.region_order if r in set(region_of.values())]
+places += sorted(set(region_of.values()) - set(places))
+c0, c1, c2 = st.columns([1.2, 3, 1])
 dkey = ui.page_param("doc", ids)
-ui.bound(c1.selectbox, dkey, tr("choose_document"), ids, format_func=lambda i: label[i])
+pkey = "p_doc_place"
+if st.session_state.get(pkey) not in places:
+    st.session_state[pkey] = region_of[st.session_state[dkey]]   # a link (or the first document) decides the place
+ui.bound(c0.selectbox, pkey, tr("meta_region"), places, format_func=lambda r: lab.region_name.get(r, r))
+place_ids = [i for i in ids if region_of[i] == st.session_state[pkey]]
+if st.session_state[dkey] not in place_ids:
+    st.session_state[dkey] = place_ids[0]
+ui.bound(c1.selectbox, dkey, tr("choose_document"), place_ids, format_func=lambda i: label[i])
 skey = ui.page_param("script", ["original", "simplified"])
 ui.bound(c2.radio, skey, tr("script"), ["original", "simplified"], horizontal=True,
          format_func=lambda s: tr(f"script_{s}"))
