@@ -299,6 +299,8 @@ def main():
                                     "--quiet", *workers], env)
         failed = out.count("could not") + out.count("failed")
         row("cold build", f"{seconds:.1f} s, {size / 1e6 / seconds:.2f} MB/s" + (f", {failed} failure lines" if failed else ""))
+        if failed or not warehouse.exists():
+            print(out[-3000:], file=sys.stderr, flush=True)   # what went wrong, before the figures that need it
         row("build peak RSS (parent)", f"{peak:.0f} MB", f"< {MEMORY_GOAL_MB} MB")
         row("warehouse size", f"{warehouse.stat().st_size / 1e6:.0f} MB")
 
