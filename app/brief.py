@@ -258,12 +258,11 @@ def _changes(con, lab, region_id, year, lang, doc_types):
 
 def _initiatives(con, lab, region_id, year, lang):
     sec = Section("initiatives", t("brief_initiatives", lang))
-    ini = queries.initiative_rows(con)
-    mine = ini[(ini.region_id == region_id) & (ini.year == year)].drop_duplicates("name_norm")
+    mine = queries.place_initiatives(con, region_id, year).drop_duplicates("name_norm")
     if mine.empty:
         sec.lines.append([(t("brief_no_initiatives", lang), None)])
         return sec
-    places = ini.groupby("name_norm").region_id.agg(lambda s: sorted(set(s)))
+    places = dict(zip(mine.name_norm, mine.places))
     shared = mine[mine.n_places > 1]
     unique = mine[mine.n_places == 1]
     if not shared.empty:

@@ -306,6 +306,28 @@ def initiative_rows(con, regions=(), years=(), doc_types=()):
         order by r.region_id, r.year, r.doc_id, r.sent_no, r.char_start""", _doc_params(regions, years, doc_types))
 
 
+def place_initiatives(con, region_id, year):
+    """The initiatives one place names in one year, each with every place (any year) that names it too.
+
+    What a place's brief needs: a handful of rows, where `initiative_rows`
+    would fetch every initiative of the corpus to count the places.
+    """
+    return _df(con, """
+        with mine as (
+            select d.doc_id, i.sent_no, i.char_start, i.name, i.name_norm
+            from initiatives i join documents d using (doc_id)
+            where d.region_id = $region and d.year = $year
+        ), named_by as (
+            select i.name_norm, list(distinct d.region_id order by d.region_id) as places
+            from initiatives i join documents d using (doc_id)
+            where i.name_norm in (select name_norm from mine)
+            group by i.name_norm
+        )
+        select m.*, n.places, len(n.places) as n_places
+        from mine m join named_by n using (name_norm)
+        order by m.doc_id, m.sent_no, m.char_start""", {"region": region_id, "year": int(year)})
+
+
 def place_years(con, regions=(), years=(), doc_types=()):
     """(region_id, year) pairs that have documents, with their documents' ids, types and titles."""
     return _df(con, f"""

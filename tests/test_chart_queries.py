@@ -90,3 +90,18 @@ def test_keyness_from_summed_pairs_equals_keyness_of_the_rows(wcon):
             g = got.set_index("term").sort_index()
             pd.testing.assert_frame_equal(g, e, check_dtype=False)
             assert list(got.term[:20]) == list(expected.term[:20])
+
+
+def test_a_places_initiatives_name_every_place_that_shares_them(wcon):
+    """The brief's query gives what counting over every initiative of the corpus gives."""
+    every = queries.initiative_rows(wcon)
+    named_by = every.groupby("name_norm").region_id.agg(lambda s: sorted(set(s)))
+    pairs = every[["region_id", "year"]].drop_duplicates().head(12)
+    assert len(pairs) > 3
+    for region, year in pairs.itertuples(index=False):
+        got = queries.place_initiatives(wcon, region, year)
+        mine = every[(every.region_id == region) & (every.year == year)]
+        assert list(got.name_norm) == list(mine.name_norm)
+        assert [list(p) for p in got.places] == [named_by[n] for n in got.name_norm]
+        assert list(got.n_places) == [len(named_by[n]) for n in got.name_norm]
+    assert queries.place_initiatives(wcon, "no such place", 2020).empty
