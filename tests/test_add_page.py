@@ -181,4 +181,7 @@ def test_inside_the_dashboard_the_new_document_appears_without_restart(store, tm
     assert not at.exception and "已添加 1 个文档" in at.success[0].value
     at.switch_page("views/documents.py").run()
     assert not at.exception
-    assert any("2024 · 工作计划 · 大港街道2024年工作计划" in o for o in at.selectbox[0].options)
+    with duckdb.connect(str(store.warehouse), read_only=True) as con:
+        (region,), = con.execute("select region_id from documents where title = '大港街道2024年工作计划'").fetchall()
+    at.selectbox(key="p_doc_place__zh").set_value(region).run()   # the documents page lists one place at a time
+    assert any("2024 · 工作计划 · 大港街道2024年工作计划" in o for o in at.selectbox(key="p_doc__zh").options)
