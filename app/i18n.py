@@ -107,6 +107,7 @@ STRINGS = {
     "col_comparator": ("比较", "Comparator"),
     "col_source": ("来源句", "Source sentence"),
     "facts_found": ("共 {n} 条", "{n} facts"),
+    "table_page": ("页码（共 {n} 页）", "Page (of {n})"),
     "compare_like": ("同单位、同主题比较", "Like with like: same unit and theme"),
     "pairs_title": ("同一指标的目标与成效", "Target and achievement of the same indicator"),
     "no_pairs": ("当前筛选下没有同时具有目标和成效的指标。", "No indicator has both a target and an achievement under these filters."),

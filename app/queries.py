@@ -387,6 +387,27 @@ def top_unit(con, regions=(), years=(), doc_types=(), themes=(), kinds=()):
     return row[0] if row else None
 
 
+# Columns of fact_summary the pages count facts by (a whitelist: the name goes into the SQL text).
+FACT_COUNT_COLUMNS = ("unit", "theme")
+
+
+def fact_counts(con, by, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
+    """Filtered facts counted by `by` (unit or theme), most first, ties by value: the choices a page offers."""
+    if by not in FACT_COUNT_COLUMNS:
+        raise ValueError(f"facts are counted by {FACT_COUNT_COLUMNS}, not {by!r}")
+    return _df(con, f"""
+        select d.{by} as key, sum(d.n_facts)::bigint as n from fact_summary d
+        where d.{by} is not null and {_DOC_FILTER} and {_FACT_FILTER}
+        group by d.{by} order by n desc, key""", _fact_params(regions, years, doc_types, themes, kinds, units))
+
+
+def fact_total(con, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
+    """How many facts the filter holds (those without a unit or theme too), from fact_summary."""
+    return int(con.execute(f"""
+        select coalesce(sum(d.n_facts), 0) from fact_summary d where {_DOC_FILTER} and {_FACT_FILTER}""",
+                           _fact_params(regions, years, doc_types, themes, kinds, units)).fetchone()[0])
+
+
 def fact_indicators_top(con, n=TOP_N, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
     """Indicators by number of facts: the top `n` (key = indicator), then an 'others' row (is_other)."""
     return _top_with_others(con, f"""

@@ -105,3 +105,19 @@ def test_a_places_initiatives_name_every_place_that_shares_them(wcon):
         assert [list(p) for p in got.places] == [named_by[n] for n in got.name_norm]
         assert list(got.n_places) == [len(named_by[n]) for n in got.name_norm]
     assert queries.place_initiatives(wcon, "no such place", 2020).empty
+
+
+def test_fact_counts_and_total_agree_with_the_facts(wcon):
+    """The targets page offers its units and themes, and counts its facts, from fact_summary, not every row."""
+    facts = queries.facts(wcon)
+    region = facts.region_id.iloc[0]
+    for args in ({}, {"regions": [region]}, {"kinds": ["target"]}, {"units": [facts.unit.mode()[0]]}):
+        rows = queries.facts(wcon, **args)
+        assert queries.fact_total(wcon, **args) == len(rows)
+        for by in ("unit", "theme"):
+            counts = queries.fact_counts(wcon, by, **args)
+            expected = rows[by].dropna().value_counts()
+            assert dict(zip(counts.key, counts.n)) == expected.to_dict()
+            assert list(counts.n) == sorted(counts.n, reverse=True)
+    with pytest.raises(ValueError):
+        queries.fact_counts(wcon, "sentence; drop table facts")

@@ -4,6 +4,9 @@ import streamlit as st
 from app import ui
 from app.ui import tr
 
+# Rows of the facts table per page.
+FACTS_PER_PAGE = 100
+
 ui.page_header("page_targets", "targets_intro")
 flt = ui.filters()
 lab = ui.labels()
@@ -19,13 +22,22 @@ kind, unit = st.session_state[kkey], st.session_state[ukey]
 ui.set_page_param("kind", kind, "")
 ui.set_page_param("unit", unit, "")
 
-facts = ui.query("facts", themes=flt.themes, kinds=(kind,) if kind else (), units=(unit,) if unit else (),
-                 **flt.doc_args)
-if facts.empty:
+fact_filter = dict(themes=flt.themes, kinds=(kind,) if kind else (), units=(unit,) if unit else (), **flt.doc_args)
+unit_counts = ui.query("fact_counts", by="unit", **fact_filter)
+total = ui.query("fact_total", **fact_filter)
+if not total or unit_counts.empty:
     st.info(tr("no_data"))
     st.stop()
 
-st.markdown(f"**{tr('facts_found', n=len(facts))}**")
+# One page of the table at a time: at scale the filter holds hundreds of thousands of facts.
+st.markdown(f"**{tr('facts_found', n=total)}**")
+pages = max(1, -(-total // FACTS_PER_PAGE))
+pkey = ui.page_param("pg", list(range(1, pages + 1)), 1, cast=int)
+if pages > 1:
+    ui.bound(st.number_input, pkey, tr("table_page", n=pages), min_value=1, max_value=pages, step=1)
+page_no = int(st.session_state[pkey])
+ui.set_page_param("pg", page_no, 1)
+facts, _ = ui.query("facts_page", limit=FACTS_PER_PAGE, offset=(page_no - 1) * FACTS_PER_PAGE, **fact_filter)
 table = facts.assign(
     region=facts.region_id.map(lambda r: lab.region_name.get(r, r)),
     theme_name=facts.theme.map(lambda th: lab.theme_name.get(th, th)),
@@ -43,14 +55,17 @@ st.dataframe(table[list(cols)].rename(columns=cols), hide_index=True, width="str
 
 # Like with like: one unit and one theme at a time.
 st.subheader(tr("compare_like"))
-unit_options = list(facts["unit"].value_counts().index)
+unit_options = list(unit_counts["key"])
 c3, c4 = st.columns(2)
 cukey = ui.page_param("cunit", unit_options, unit or unit_options[0])
 ui.bound(c3.selectbox, cukey, tr("choose_unit"), unit_options)
 chart_unit = st.session_state[cukey]
-in_unit = facts[facts.unit == chart_unit]
-chart_themes = [th for th in lab.theme_order if th in set(in_unit["theme"])]
-ctkey = ui.page_param("ctheme", chart_themes, in_unit["theme"].value_counts().index[0])
+theme_counts = ui.query("fact_counts", by="theme", **(fact_filter | {"units": (chart_unit,)}))
+chart_themes = [th for th in lab.theme_order if th in set(theme_counts["key"])]
+if not chart_themes:
+    st.info(tr("no_data"))
+    st.stop()
+ctkey = ui.page_param("ctheme", chart_themes, theme_counts["key"].iloc[0])
 ui.bound(c4.selectbox, ctkey, tr("fact_theme"), chart_themes, format_func=lambda th: lab.theme_name.get(th, th))
 chart_theme = st.session_state[ctkey]
 ui.set_page_param("cunit", chart_unit)
