@@ -143,11 +143,12 @@ DOC_AGGREGATES = {
                (select count(*) from terms t where t.doc_id = d.doc_id)::integer,
                (select coalesce(sum(t.count), 0) from terms t where t.doc_id = d.doc_id)::bigint
         from documents d where {_DOCS.format(col="d.doc_id")} order by d.doc_id""",
-    # Character bigrams of every sentence, original and Simplified: the keyword-in-context index.
+    # Character bigrams of every sentence, original and Simplified: the keyword-in-context index
+    # (`union all`: the outer distinct removes the repeats, without holding every sentence text in a hash table).
     "sentence_bigrams": f"""
         select distinct substr(x.txt, i, 2) as bigram, x.doc_id, x.sent_no
         from (select doc_id, sent_no, text as txt from sentences where {_DOCS.format(col="doc_id")}
-              union select doc_id, sent_no, text_simplified from sentences where {_DOCS.format(col="doc_id")}) x,
+              union all select doc_id, sent_no, text_simplified from sentences where {_DOCS.format(col="doc_id")}) x,
              range(1, length(x.txt)) r(i)
         order by bigram, doc_id, sent_no""",
 }
@@ -294,6 +295,11 @@ class WarehouseWriter:
         """Add corpus-wide tables, commit, score (`after_write`), swap in; return row counts."""
         self.flush()
         con = self.con
+        # The base rows are committed first (the file is still private: readers see it only once renamed),
+        # so the aggregates read them through DuckDB's buffer manager, which spills, instead of out of one
+        # transaction's local storage: at 10,000 documents that ran out of the writer's memory limit.
+        con.execute("commit")
+        con.execute("begin")
         insert_keywords(con, len(self.doc_ids))
         insert_aggregates(con)
         n_links = insert_fact_links(con)
