@@ -126,3 +126,18 @@ def test_keywords_view_is_the_top_tfidf_terms(raw):
     got = raw.execute("select term, tfidf from keywords where doc_id = ? order by rank", [doc]).fetchall()
     assert [w for w, _ in got] == list(expected.term)
     assert all(abs(v - round(s, 6)) < 1e-9 for (_, v), s in zip(got, expected.score))
+
+
+def test_the_bigram_index_built_in_batches_equals_one_statement(generated_corpus, tmp_path, monkeypatch):
+    """At scale the index is built a batch of documents at a time (memory); the rows must be the same."""
+    from etl import load
+    from etl.pipeline import build
+    folder, regions = generated_corpus
+    monkeypatch.setattr(load, "BIGRAM_BATCH_DOCS", 5)
+    path = tmp_path / "batched.duckdb"
+    build(folder / "seeds", folder / "seeds" / "manifest.csv", path, regions_file=regions, cache_dir=tmp_path / "cache")
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("select count(*) from documents").fetchone()[0] > 2 * load.BIGRAM_BATCH_DOCS
+        whole = f"select * from ({load.DOC_AGGREGATES['sentence_bigrams']})"
+        for a, b in ((whole, "select * from sentence_bigrams"), ("select * from sentence_bigrams", whole)):
+            assert con.execute(f"select count(*) from ({a} except all {b})", {"docs": None}).fetchone()[0] == 0
