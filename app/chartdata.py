@@ -55,7 +55,8 @@ def source_line(con, labels, lang, groups=None, **doc_args):
     """The documents behind a chart, e.g. `<region> 2013 工作要点《…》`; only those of `groups` when given."""
     docs = queries.documents(con, **doc_args)
     if groups is not None:
-        docs = docs[[(r, int(y)) in set(groups) for r, y in zip(docs.region_id, docs.year)]]
+        shown = set(groups)
+        docs = docs[[(r, int(y)) in shown for r, y in zip(docs.region_id, docs.year)]]
     if docs.empty:
         return ""
     parts = [f"{labels.region_name.get(d.region_id, d.region_id)} {d.year} "

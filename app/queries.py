@@ -377,16 +377,6 @@ def _fact_params(regions, years, doc_types, themes, kinds, units):
         "themes": _list(themes), "kinds": _list(kinds), "units": _list(units)}
 
 
-def top_unit(con, regions=(), years=(), doc_types=(), themes=(), kinds=()):
-    """The most frequent unit of the filtered facts (ties by unit), or None: from fact_summary."""
-    row = con.execute(f"""
-        select d.unit from fact_summary d
-        where d.unit is not null and {_DOC_FILTER} and {_FACT_FILTER}
-        group by d.unit order by sum(d.n_facts) desc, d.unit limit 1""",
-                      _fact_params(regions, years, doc_types, themes, kinds, ())).fetchone()
-    return row[0] if row else None
-
-
 # Columns of fact_summary the pages count facts by (a whitelist: the name goes into the SQL text).
 FACT_COUNT_COLUMNS = ("unit", "theme")
 
@@ -399,6 +389,12 @@ def fact_counts(con, by, regions=(), years=(), doc_types=(), themes=(), kinds=()
         select d.{by} as key, sum(d.n_facts)::bigint as n from fact_summary d
         where d.{by} is not null and {_DOC_FILTER} and {_FACT_FILTER}
         group by d.{by} order by n desc, key""", _fact_params(regions, years, doc_types, themes, kinds, units))
+
+
+def top_unit(con, regions=(), years=(), doc_types=(), themes=(), kinds=()):
+    """The most frequent unit of the filtered facts (ties by unit), or None: from fact_summary."""
+    counts = fact_counts(con, "unit", regions, years, doc_types, themes, kinds)
+    return counts["key"].iloc[0] if not counts.empty else None
 
 
 def fact_total(con, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):

@@ -307,8 +307,9 @@ class WarehouseWriter:
         self.flush()
         con = self.con
         # The base rows are committed first (the file is still private: readers see it only once renamed),
-        # so the aggregates read them through DuckDB's buffer manager, which spills, instead of out of one
-        # transaction's local storage: at 10,000 documents that ran out of the writer's memory limit.
+        # so the aggregates read stored, spillable data rather than one transaction's local storage. This
+        # alone did not keep a 10,000-document build within the writer's memory limit; the batched bigram
+        # index (BIGRAM_BATCH_DOCS) did.
         con.execute("commit")
         con.execute("begin")
         insert_keywords(con, len(self.doc_ids))

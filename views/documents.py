@@ -21,8 +21,9 @@ label = {d.doc_id: f"{lab.region_name.get(d.region_id, d.region_id)} {d.year} ·
          for d in docs.itertuples()}
 # First the place, then its documents: one list of every document would be thousands long.
 region_of = dict(zip(docs["doc_id"], docs["region_id"]))
-places = [r for r in lab.region_order if r in set(region_of.values())]
-places += sorted(set(region_of.values()) - set(places))
+with_docs = set(region_of.values())
+places = [r for r in lab.region_order if r in with_docs]
+places += sorted(with_docs - set(places))
 c0, c1, c2 = st.columns([1.2, 3, 1])
 dkey = ui.page_param("doc", ids)
 pkey = "p_doc_place"
