@@ -331,7 +331,8 @@ def build_theme_trend(con, filters, lang="zh"):
               for j, th in enumerate(themes)]
     return ChartSpec("line", title, cats, series, subtitle=sub, x_title=t("year_axis", lang), y_title=y_title,
                      value_format=fmt, source=source_line(con, labels, lang, **f.doc_args), notes=notes, key=key,
-                     meta={"region": region, "years": yrs, "series": {labels.theme_name[th]: th for th in themes}})
+                     meta={"region": region, "years": yrs, "categories": dict(zip(cats, yrs)),
+                           "series": {labels.theme_name[th]: th for th in themes}})
 
 
 def term_changes(con, filters, n=TOP_TERMS):

@@ -73,6 +73,30 @@ class ChartSpec:
         frame.index.name = self.x_title or "category"
         return frame.reset_index()
 
+    def clicked(self, point):
+        """What a clicked point stands for: {'region', 'year', 'theme'} (only those it knows), from `meta`.
+
+        A category or series id in `meta` is a (region, year) group, a year
+        (int) or a theme (str); the category is read from the value axis's
+        other side, the series from the trace number (a heatmap's rows: y).
+        """
+        cat_label = point.get("y") if self.horizontal else point.get("x")
+        if self.kind == "heatmap":
+            cat_label, series_label = point.get("x"), point.get("y")
+        else:
+            n = point.get("curve_number")
+            series_label = self.series[n].name if isinstance(n, int) and 0 <= n < len(self.series) else None
+        found = {}
+        for table, label in ((self.meta.get("categories", {}), cat_label), (self.meta.get("series", {}), series_label)):
+            key = table.get(label)
+            if isinstance(key, tuple) and len(key) == 2:
+                found.update(region=key[0], year=int(key[1]))
+            elif isinstance(key, int):
+                found["year"] = key
+            elif isinstance(key, str):
+                found["theme"] = key
+        return found
+
     @property
     def horizontal(self):
         return self.orientation == "horizontal"

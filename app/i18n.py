@@ -91,6 +91,8 @@ STRINGS = {
     "style_slope": ("首末年对比（斜率图）", "First vs last year (slope)"),
     "one_year_only": ("{region} 只有一个年份的文档，无法比较变化。", "{region} has documents for one year only; there is no change to show."),
     "terms_rose_fell": ("上升与下降的词语", "Terms that rose and fell"),
+    "term_change_years": ("对比年份", "Years compared"),
+    "term_change_click_hint": ("点击上图中的某一年，比较它与前一年。", "Click a year in the chart above to compare it with the year before."),
     # targets
     "targets_intro": ("文档中的数字：目标与成效，按地区、年份、主题、类别和单位筛选。",
                       "Numbers in the documents: targets and achievements, by region, year, theme, kind and unit."),
@@ -245,8 +247,9 @@ STRINGS = {
     "emphasis_types_differ": ("注意：各卡片的文档类型不同（见卡片标题），计划、总结与署名文章的侧重本就不同。",
                              "Note: the cards compare documents of different types (see each title); a plan, a "
                              "summary and an article emphasise differently by nature."),
-    "emphasis_click_hint": ("点击某地区的条形，整页只看该地区（侧栏“重置”恢复全部）。",
-                            "Click a region's bar to show only that region on the whole page (Reset in the sidebar shows all again)."),
+    "emphasis_click_hint": ("点击某地区条形中的一段：整页只看该地区，目标与成效只看该段的主题（侧栏“重置”恢复全部）。",
+                            "Click a segment of a region's bar: the whole page shows only that region, and its targets "
+                            "and achievements only that segment's theme (Reset in the sidebar shows all again)."),
     "notes_emphasis": ("每个地区取最新年份的所选文档，按句数占比。", "For each region the latest year of the selected documents, by sentence share."),
     # PowerPoint decks
     "slide.deck_title": ("街道工作文档主题比较",
@@ -373,6 +376,7 @@ STRINGS = {
     "promises": ("各地目标与成效", "What each place promised and achieved"),
     "promises_hint": ("每地最近一年的主要目标与成效；点击数值可查看原句。",
                       "Each place's headline targets and achievements in its latest year; click a value to read its sentence."),
+    "promises_themes": ("仅显示主题：{themes}。", "Theme shown: {themes}."),
     "no_promises": ("暂无目标或成效。", "No targets or achievements."),
     "follow_through": ("目标落实情况", "Follow-through"),
     "follow_hint": ("前一文档的目标与之后同地文档中同一指标的成效相连；匹配规则见每行。",

@@ -244,10 +244,10 @@ def counts(con, regions=(), years=(), doc_types=()):
 
 # ------------------------------------------------------------------ leaders' view (issue 12)
 
-def headline_facts(con, regions=(), years=(), doc_types=()):
+def headline_facts(con, regions=(), years=(), doc_types=(), themes=()):
     """Targets and achievements with their place, document and sentence, each place's latest year first.
 
-    `place_rank` numbers a place's years from the latest (1): the home page's cards show the latest.
+    `place_rank` numbers a place's years (with such facts) from the latest (1): the home page's cards show the latest.
     """
     return _df(con, f"""
         select f.fact_id, d.region_id, d.year, d.doc_id, d.doc_type, d.title, f.sent_no, f.indicator, f.surface,
@@ -255,12 +255,13 @@ def headline_facts(con, regions=(), years=(), doc_types=()):
                dense_rank() over (partition by d.region_id order by d.year desc) as place_rank
         from facts f join documents d using (doc_id)
         where f.kind in ('target', 'achievement') and {_DOC_FILTER}
+          and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
         order by d.region_id, d.year desc, f.kind desc, f.doc_id, f.sent_no, f.char_start""",
-               _doc_params(regions, years, doc_types))
+               _doc_params(regions, years, doc_types) | {"themes": _list(themes)})
 
 
-def follow_through(con, regions=(), years=(), doc_types=()):
-    """fact_links with both facts, their documents and sentences; filtered by the target's document."""
+def follow_through(con, regions=(), years=(), doc_types=(), themes=()):
+    """fact_links with both facts, their documents and sentences; filtered by the target's document and theme."""
     return _df(con, f"""
         select l.region_id, l.target_fact_id, l.achievement_fact_id,
                l.target_doc_id, l.target_sent_no, d.year as target_year, d.title as target_title,
@@ -275,7 +276,9 @@ def follow_through(con, regions=(), years=(), doc_types=()):
         join facts tf on tf.fact_id = l.target_fact_id
         join facts af on af.fact_id = l.achievement_fact_id
         where {_DOC_FILTER}
-        order by l.region_id, d.year, l.target_doc_id, l.target_sent_no""", _doc_params(regions, years, doc_types))
+          and ($themes::varchar[] is null or list_contains($themes::varchar[], tf.theme))
+        order by l.region_id, d.year, l.target_doc_id, l.target_sent_no""",
+               _doc_params(regions, years, doc_types) | {"themes": _list(themes)})
 
 
 def initiative_rows(con, regions=(), years=(), doc_types=()):

@@ -330,14 +330,26 @@ def new_point(event, name):
     return p
 
 
-def filter_by_click(event, spec, name):
-    """Cross-filtering: a clicked region-year of `spec` becomes the page's region filter (and the URL's `r`)."""
+def clicked(event, spec, name):
+    """What a new click on chart `name` stands for ({'region', 'year', 'theme'}, see ChartSpec.clicked), or {}."""
     p = new_point(event, name)
-    if p is None:
-        return
-    group = spec.meta.get("categories", {}).get(p.get("y") if spec.horizontal else p.get("x"))
-    if group and st.session_state.get("f_regions") != [group[0]]:
-        st.session_state["f_regions"] = [group[0]]
+    return spec.clicked(p) if p is not None and spec is not None else {}
+
+
+# Cross-filtering: a clicked dimension -> the sidebar filter it sets (kept in the URL by sync_url).
+CROSS_FILTER_KEYS = {"region": "f_regions", "theme": "f_themes", "year": "f_years"}
+
+
+def filter_by_click(event, spec, name, dims=("region",)):
+    """Cross-filtering: the clicked place, theme or year of `spec` (those in `dims`) becomes the page's filter.
+
+    The filters are the sidebar's, so they show there, travel in the URL
+    (r, t, y) and are cleared the same way as any other filter.
+    """
+    found = clicked(event, spec, name)
+    changes = {CROSS_FILTER_KEYS[d]: [found[d]] for d in dims if d in found}
+    if any(st.session_state.get(key) != value for key, value in changes.items()):
+        st.session_state.update(changes)
         st.rerun()
 
 

@@ -6,6 +6,7 @@ import pytest
 from app import analysis, chartdata, queries
 from app.chartdata import CHARTS
 from app.filters import Filters
+from app.labels import Labels
 from app.plotly_charts import figure
 
 
@@ -286,3 +287,28 @@ def test_the_figure_lists_its_source_documents_one_per_line_escaped():
     source = next(a.text for a in fig.layout.annotations if "来源" in a.text)
     assert "甲 2020 工作计划《&lt;b&gt;标题&lt;/b&gt;》<br>乙 2021 工作总结《上半年、下半年》" in source
     assert "&lt;i&gt;" in fig.layout.title.text and "&lt;b&gt;某地" in fig.layout.title.text
+
+
+def test_a_click_is_traced_back_to_its_place_year_and_theme(con):
+    """Cross-filtering reads what a clicked point stands for from the chart itself, for every clickable chart."""
+    lab = Labels(con, "zh")
+    emphasis = CHARTS["region_emphasis"](con, Filters())
+    label = next(c for c in emphasis.categories if c.startswith("青岛·大港"))
+    j = 2
+    theme = next(th for th in lab.theme_order if lab.theme_name[th] == emphasis.series[j].name)
+    assert emphasis.clicked({"x": 0.1, "y": label, "curve_number": j}) == {
+        "region": "qingdao", "year": int(label.rsplit(" ", 1)[1]), "theme": theme}
+    bar = CHARTS["theme_share_bar"](con, Filters())
+    found = bar.clicked({"x": 0.1, "y": bar.categories[0], "curve_number": 0})
+    assert lab.theme_name[found["theme"]] == bar.categories[0]
+    assert lab.group(found["region"], found["year"]) == bar.series[0].name
+    heat = CHARTS["theme_heatmap"](con, Filters())
+    found = heat.clicked({"x": heat.categories[1], "y": heat.series[-1].name})
+    assert lab.theme_name[found["theme"]] == heat.categories[1]
+    assert lab.group(found["region"], found["year"]) == heat.series[-1].name
+    trend = CHARTS["theme_trend"](con, Filters(region="binhai"))
+    found = trend.clicked({"x": trend.categories[-1], "y": 0.2, "curve_number": 1})
+    assert found == {"year": int(trend.categories[-1]),
+                     "theme": next(th for th in lab.theme_order if lab.theme_name[th] == trend.series[1].name)}
+    # A point outside the chart's labels stands for nothing.
+    assert trend.clicked({"x": "1999", "curve_number": 99}) == {}

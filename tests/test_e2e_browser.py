@@ -179,12 +179,45 @@ def test_clicking_a_place_filters_the_whole_overview(streamlit_url, page):  # no
     source = chart.locator(".js-plotly-plot").evaluate(
         "(gd) => gd.layout.annotations.map(a => a.text).find(t => t.includes('来源'))")
     assert "滨海·大港 2023 工作计划" in source and "滨海·大港 2016" not in source
+    theme = chart.locator(".js-plotly-plot").evaluate("(gd) => gd.data[0].name")
     bar = chart.locator(".barlayer .trace").first.locator("g.point path").nth(index).bounding_box()
     pg.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
     pg.wait_for_function("() => new URLSearchParams(location.search).get('r') === 'qingdao'", timeout=20000)
+    # The clicked segment's theme narrows the promise cards, and it is in the address too.
+    pg.wait_for_function("() => new URLSearchParams(location.search).get('t')", timeout=20000)
     wait_for_app(pg)
+    pg.get_by_text(f"仅显示主题：{theme}。").first.wait_for(timeout=20000)
     metrics = pg.locator('[data-testid="stMetricValue"]')
     pg.wait_for_function("() => document.querySelector('[data-testid=\"stMetricValue\"]').innerText === '1'",
                          timeout=20000)
     assert metrics.nth(1).inner_text() == "1"     # one place
     assert_no_exception(pg)
+
+
+def test_clicking_a_year_in_the_trend_compares_it_with_the_year_before(generated_warehouse, page):  # noqa: F811
+    """Cross-filtering by year: a point clicked in the theme trend sets the term change's years, kept in the address."""
+    from e2e_helpers import run_streamlit
+    pg = page
+    with run_streamlit(generated_warehouse) as url:
+        pg.goto(f"{url}/trends")
+        wait_for_app(pg)
+        chart = pg.locator(".stPlotlyChart").first
+        chart.wait_for(timeout=LOAD_TIMEOUT)
+        years = chart.locator(".js-plotly-plot").evaluate("(gd) => gd.data[0].x")
+        assert len(years) >= 3, years
+        i = len(years) // 2
+        chart.scroll_into_view_if_needed()
+        point = chart.locator(".scatterlayer .trace").first.locator("path.point").nth(i).bounding_box()
+        pg.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
+        span = f"{years[i - 1]}-{years[i]}"
+        pg.wait_for_function(f"() => new URLSearchParams(location.search).get('ty') === '{span}'", timeout=20000)
+        wait_for_app(pg)
+        change = pg.locator(".stPlotlyChart").nth(1).locator(".js-plotly-plot")
+        title = change.evaluate("(gd) => gd.layout.title.text")
+        assert f"{years[i - 1]}→{years[i]}" in title, title
+        assert_no_exception(pg)
+        # The link reopens the same comparison.
+        pg.goto(pg.url)
+        wait_for_app(pg)
+        assert f"{years[i - 1]}→{years[i]}" in pg.locator(".stPlotlyChart").nth(1).locator(
+            ".js-plotly-plot").evaluate("(gd) => gd.layout.title.text")

@@ -1,6 +1,7 @@
 """Leaders' view on the seed warehouse: brief text and links, initiatives' new/shared flags, home cards,
 the initiatives and brief pages (AppTest, Chinese and English), brief slides and the initiative table in
 the scripted deck, and the brief as PDF."""
+import json
 import shutil
 import unicodedata
 from urllib.parse import parse_qs, urlparse
@@ -284,3 +285,34 @@ def test_documents_page_opens_the_linked_sentence(warehouse, con):
     at.selectbox(key="p_doc__zh").set_value("002_87c5de217289fb41").run()
     assert not any("第 6 句" in str(i.value) for i in at.info)
     assert "s" not in at.query_params and not blocks(at, 'id="linked-sentence"')
+
+
+def test_headline_facts_and_follow_through_follow_the_theme_filter(con):
+    everything = queries.headline_facts(con)
+    theme = everything.theme.value_counts().index[0]
+    mine = queries.headline_facts(con, themes=[theme])
+    assert not mine.empty and set(mine.theme) == {theme} and len(mine) < len(everything)
+    assert set(mine.fact_id) == set(everything.fact_id[everything.theme == theme])
+    assert queries.follow_through(con, themes=["no such theme"]).empty
+
+
+def test_a_theme_chosen_on_the_home_page_narrows_its_promise_cards(warehouse, con):
+    """Cross-filtering by theme (the URL's t, as a click on the emphasis chart sets it): the cards keep that theme only."""
+    facts = queries.headline_facts(con)
+    theme = facts[facts.place_rank == 1].theme.value_counts().index[0]
+    mine = set(facts.surface[facts.theme == theme])
+    other = set(facts.surface[facts.theme != theme]) - mine
+    at = run(t=theme)
+    cards = "\n".join(blocks(at, "jl-promises"))
+    assert [s for s in mine if f">{s}<" in cards], "no fact of the chosen theme is on the cards"
+    assert [s for s in other if f">{s}<" in cards] == []
+    unfiltered = run()
+    assert [s for s in other if f">{s}<" in "\n".join(blocks(unfiltered, "jl-promises"))], "the test cannot fail"
+    assert "仅显示主题" in "\n".join(str(c.value) for c in at.caption)
+    # The emphasis chart, which the click came from, keeps every theme, so another can be clicked.
+    assert len(emphasis_series(at)) > 1 and emphasis_series(at) == emphasis_series(unfiltered)
+
+
+def emphasis_series(at):
+    chart = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("region_emphasis"))
+    return [trace["name"] for trace in chart["data"]]

@@ -19,8 +19,10 @@ def promise_cards(flt, lab):
     then its follow-through (target → achievement, progress, rule)."""
     st.subheader(tr("promises"))
     st.caption(tr("promises_hint"))
-    facts = ui.query("headline_facts", **flt.doc_args)
-    links = ui.query("follow_through", **flt.doc_args)
+    if flt.themes:
+        st.caption(tr("promises_themes", themes=("、" if ui.lang() == "zh" else ", ").join(lab.theme_name.get(th, th) for th in flt.themes)))
+    facts = ui.query("headline_facts", themes=flt.themes, **flt.doc_args)
+    links = ui.query("follow_through", themes=flt.themes, **flt.doc_args)
     places = [r for r in lab.region_order if r in set(facts.region_id) | set(links.region_id)]
     if not places:
         st.info(tr("no_promises"))
@@ -99,9 +101,10 @@ for name in missing:
     if add_page.exists():
         st.page_link("views/add_documents.py", label=tr("page_add"), icon=":material/upload_file:")
 
-# What each region emphasises most.
+# What each region emphasises most: every theme, whatever the theme filter, so any theme can be clicked.
 st.subheader(tr("emphasis"))
-top = ui.chartdata_call("top_themes", flt, with_lang=True)
+whole = flt.with_(themes=())
+top = ui.chartdata_call("top_themes", whole, with_lang=True)
 if not top:
     st.info(tr("no_data"))
 else:
@@ -114,5 +117,6 @@ else:
     if len({tuple(top[r][2]) for r in order}) > 1:
         st.caption(tr("emphasis_types_differ"))
     st.caption(tr("emphasis_click_hint"))
-    emphasis = ui.chart("region_emphasis", flt)
-    ui.filter_by_click(ui.show_chart(emphasis, "region_emphasis", selectable=True), emphasis, "emphasis")
+    emphasis = ui.chart("region_emphasis", whole)
+    ui.filter_by_click(ui.show_chart(emphasis, "region_emphasis", selectable=True), emphasis, "emphasis",
+                       dims=("region", "theme"))

@@ -27,28 +27,16 @@ group_label = {f"{r}-{y}": lab.group(r, y) for r, y in groups}
 themes = [th for th in lab.theme_order if th in set(bar.meta["categories"].values())]
 
 
-def _apply_selection(event, name, group_of, theme_of):
-    """Copy a new chart selection into the drill-down widgets."""
-    p = ui.new_point(event, name)
-    if p is None:
-        return
-    group, theme = group_of(p), theme_of(p)
-    if group:
-        st.session_state["p_g"] = f"{group[0]}-{group[1]}"
-    if theme:
-        st.session_state["p_th"] = theme
+def _apply_selection(found):
+    """Copy a new chart click (region, year, theme) into the drill-down widgets."""
+    if "region" in found:
+        st.session_state["p_g"] = f"{found['region']}-{found['year']}"
+    if "theme" in found:
+        st.session_state["p_th"] = found["theme"]
 
 
-series_names = [s.name for s in bar.series]
-_apply_selection(
-    bar_event, "bar",
-    lambda p: bar.meta["series"].get(series_names[p["curve_number"]]) if p.get("curve_number") is not None
-    and p["curve_number"] < len(series_names) else None,
-    lambda p: bar.meta["categories"].get(p.get("y")))
-if not heat.is_empty:
-    _apply_selection(heat_event, "heat",
-                     lambda p: heat.meta["series"].get(p.get("y")),
-                     lambda p: heat.meta["categories"].get(p.get("x")))
+_apply_selection(ui.clicked(bar_event, bar, "bar"))
+_apply_selection(ui.clicked(heat_event, heat, "heat"))
 
 st.subheader(tr("drill_title"))
 st.caption(tr("drill_hint"))

@@ -33,9 +33,26 @@ ui.set_page_param("style", style, "line")
 f = flt.with_(region=region, style=style)
 if n_years.get(region, 0) < 2:
     st.info(tr("one_year_only", region=lab.region_name.get(region, region)))
-ui.show_chart(ui.chart("theme_trend", f), "theme_trend")
+trend = ui.chart("theme_trend", f)
+trend_event = ui.show_chart(trend, "theme_trend", selectable=True)
 
+# Terms that rose and fell: first year to last, or a year from the one before it (a year clicked in the trend).
 st.subheader(tr("terms_rose_fell"))
+region_years = sorted(int(y) for y in docs[docs.region_id == region].year.unique())
+if len(region_years) >= 2:
+    spans = [f"{a}-{b}" for a, b in zip(region_years, region_years[1:])]
+    whole_span = f"{region_years[0]}-{region_years[-1]}"
+    spans = ([whole_span] if whole_span not in spans else []) + spans
+    clicked_year = ui.clicked(trend_event, trend, "trend").get("year")
+    if clicked_year in region_years:
+        end = max(clicked_year, region_years[1])
+        st.session_state["p_ty"] = f"{region_years[region_years.index(end) - 1]}-{end}"
+    tykey = ui.page_param("ty", spans, spans[0])
+    ui.bound(st.selectbox, tykey, tr("term_change_years"), spans, format_func=lambda s: s.replace("-", " → "))
+    st.caption(tr("term_change_click_hint"))
+    span = st.session_state[tykey]
+    ui.set_page_param("ty", span, spans[0])
+    f = f.with_(years=tuple(int(y) for y in span.split("-")))
 ui.show_chart(ui.chart("term_change_bar", f), "term_change_bar")
 changes, yrs = ui.chartdata_call("term_changes", f)
 if changes is not None and not changes.empty:
