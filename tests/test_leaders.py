@@ -296,19 +296,20 @@ def test_headline_facts_and_follow_through_follow_the_theme_filter(con):
     assert queries.follow_through(con, themes=["no such theme"]).empty
 
 
-def test_a_theme_chosen_on_the_home_page_narrows_its_promise_cards(warehouse, con):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_theme_chosen_on_the_home_page_narrows_its_promise_cards(warehouse, con, lang):
     """Cross-filtering by theme (the URL's t, as a click on the emphasis chart sets it): the cards keep that theme only."""
     facts = queries.headline_facts(con)
     theme = facts[facts.place_rank == 1].theme.value_counts().index[0]
     mine = set(facts.surface[facts.theme == theme])
     other = set(facts.surface[facts.theme != theme]) - mine
-    at = run(t=theme)
+    at = run(t=theme, lang=lang)
     cards = "\n".join(blocks(at, "jl-promises"))
     assert [s for s in mine if f">{s}<" in cards], "no fact of the chosen theme is on the cards"
     assert [s for s in other if f">{s}<" in cards] == []
-    unfiltered = run()
+    unfiltered = run(lang=lang)
     assert [s for s in other if f">{s}<" in "\n".join(blocks(unfiltered, "jl-promises"))], "the test cannot fail"
-    assert "仅显示主题" in "\n".join(str(c.value) for c in at.caption)
+    assert ("仅显示主题" if lang == "zh" else "Theme shown") in "\n".join(str(c.value) for c in at.caption)
     # The emphasis chart, which the click came from, keeps every theme, so another can be clicked.
     assert len(emphasis_series(at)) > 1 and emphasis_series(at) == emphasis_series(unfiltered)
 
