@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick_rs
+
 from etl.config import THEMES_FILE, load_yaml
 from etl.segment import ENUM_LEVEL
 from etl.theme_model import (
@@ -57,9 +59,9 @@ _CLAUSE = re.compile(r"[^，,：:；;。！？!?（）()]+")
 class ThemeDictionary:
     themes: tuple            # theme dicts in guide order (id, names, colour, definitions)
     weights: dict            # term -> tuple of (theme id, weight)
-    pattern: re.Pattern
+    matcher: "TermMatcher"   # the terms of `weights`, longest match first
     version: str
-    furniture: re.Pattern = None  # phrases of page furniture and licence lines: a unit holding one gets no theme
+    furniture: "TermMatcher" = None  # phrases of page furniture and licence lines: a unit holding one gets no theme
     model: object = None     # etl.theme_model.ThemeModel, or None: the dictionary alone codes
 
 
@@ -80,37 +82,35 @@ def load_dictionary(path=THEMES_FILE, model_path=MODEL_FILE):
         weights.setdefault(str(phrase), [])
     for term in data.get("outside") or []:
         weights[str(term)].append((OUTSIDE, OUTSIDE_WEIGHT))
-    pattern = re.compile(trie_regex(weights))
+    matcher = TermMatcher(weights)
     model = load_model(model_path) if model_path is not None and Path(model_path).is_file() else None
     stamp = Path(path).read_bytes() + (model.version.encode() if model else b"")
     version = hashlib.sha256(stamp).hexdigest()[:12]
-    return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, pattern, version,
-                           re.compile(trie_regex([str(p) for p in data.get("furniture") or ()])), model)
+    return ThemeDictionary(tuple(themes), {k: tuple(v) for k, v in weights.items()}, matcher, version,
+                           TermMatcher(str(p) for p in data.get("furniture") or ()), model)
 
 
-def trie_regex(terms):
-    """One regex matching the longest of `terms` at each position, shaped as a trie.
+class TermMatcher:
+    """The leftmost-longest, non-overlapping occurrences of a fixed set of terms.
 
-    Same matches as the alternation of the terms longest first, but the
-    engine tests one character per branch instead of every term at every
-    position: about six times faster on hundreds of terms.
+    An Aho-Corasick automaton (ahocorasick_rs, in Rust): one pass over the
+    text whatever the number of terms, ten times faster than the same
+    matches from a trie-shaped regex, which was an eighth of the ETL's time.
     """
-    trie = {}
-    for term in terms:
-        node = trie
-        for char in term:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _trie_node(trie)
 
+    def __init__(self, terms):
+        self.terms = tuple(dict.fromkeys(t for t in terms if t))
+        self._automaton = (ahocorasick_rs.AhoCorasick(self.terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                           if self.terms else None)
 
-def _trie_node(node):
-    branches = [re.escape(char) + _trie_node(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    if len(branches) == 1 and "" not in node:
-        return branches[0]
-    return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+    def find(self, text):
+        """[(term, start, end)] in text order; offsets are character offsets of `text`."""
+        if self._automaton is None:
+            return []
+        return [(self.terms[i], start, end) for i, start, end in self._automaton.find_matches_as_indexes(text)]
+
+    def search(self, text):
+        return bool(self.find(text))
 
 
 @lru_cache(maxsize=4)
@@ -130,17 +130,16 @@ def match_terms(text, dictionary):
     scores, evidence = defaultdict(float), defaultdict(list)
     items = _list_item_spans(text) if text.count("、") >= LIST_MIN_ITEMS - 1 else []
     if not items:
-        for m in dictionary.pattern.finditer(text):
-            term = m.group()
+        for term, _, _ in dictionary.matcher.find(text):
             for theme, weight in dictionary.weights[term]:
                 if evidence[theme].count(term) < 2:
                     scores[theme] += weight
                 evidence[theme].append(term)
         return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
     hits = []
-    for m in dictionary.pattern.finditer(text):
-        item = next((i for i, (a, b, _) in enumerate(items) if a <= m.start() and m.end() <= b), None)
-        hits.append((m.group(), items[item][2] if item is not None else None, item))
+    for term, start, end in dictionary.matcher.find(text):
+        item = next((i for i, (a, b, _) in enumerate(items) if a <= start and end <= b), None)
+        hits.append((term, items[item][2] if item is not None else None, item))
     items_per_theme = defaultdict(set)
     for term, enum, item in hits:
         for theme, _ in dictionary.weights[term]:
@@ -284,8 +283,7 @@ def _is_furniture(simplified, dictionary):
     """Page furniture and licence lines: no Han character, or a furniture phrase of the dictionary."""
     if not _HAN.search(simplified):
         return True
-    return dictionary.furniture is not None and bool(dictionary.furniture.pattern) and bool(
-        dictionary.furniture.search(simplified))
+    return dictionary.furniture is not None and dictionary.furniture.search(simplified)
 
 
 def _framing_units(sentences, children, by_no):

@@ -133,3 +133,13 @@ def test_a_short_line_inside_a_broken_sentence_is_no_heading():
     assert not sents["海丝之路"].opens_section
     assert sents["优化营商环境"].is_heading and sents["优化营商环境"].opens_section
     assert sents["全面推行一网通办。"].parent == sents["优化营商环境"].sent_no
+
+
+def test_terms_match_leftmost_longest_without_overlap_at_character_offsets():
+    from etl.themes import TermMatcher
+    m = TermMatcher(["社区", "社区治理", "治理体系", "体系", "养老"])
+    # The longest term at the leftmost position wins; the next match starts after it.
+    text = "𠀀推进社区治理体系建设和养老"
+    assert m.find(text) == [("社区治理", 3, 7), ("体系", 7, 9), ("养老", 12, 14)]
+    assert [text[a:b] for _, a, b in m.find(text)] == ["社区治理", "体系", "养老"]
+    assert m.search("社区") and not m.search("街道") and TermMatcher([]).find("社区") == []
