@@ -9,16 +9,15 @@ import re
 
 import pandas as pd
 
+from app.queries import TOP_PAIRS
+from etl.indicators import SIMILAR_INDICATOR
+
 # Pseudo-counts of the informative Dirichlet prior: large enough to damp rare terms, small beside the corpus.
 KEYNESS_ALPHA0 = 1000.0
 TOP_TERMS = 15
 # Rates of term use are per this many words.
 PER_WORDS = 10000
-# Character-bigram Jaccard from which two indicator names are taken as the same indicator.
-SIMILAR_INDICATOR = 0.5
 KEYNESS_COLUMNS = ["term", "y_a", "y_b", "delta", "z"]
-# Pairs a target/achievement chart shows: more bars are not readable.
-TOP_PAIRS = 30
 
 
 def keyness(term_counts, region, compare_with=None, alpha0=KEYNESS_ALPHA0):

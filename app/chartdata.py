@@ -36,11 +36,11 @@ def subtitle(labels, filters, lang, regions=None, years=None, con=None):
     yrs = years if years else filters.years
     types = filters.doc_types
     if con is not None and not (regs and yrs and types):
-        docs = queries.documents(con, regions=regs or (), years=yrs or (), doc_types=types)
-        if not docs.empty:
-            regs = regs or [r for r in labels.region_order if r in set(docs.region_id)]
-            yrs = yrs or sorted(int(y) for y in docs.year.unique())
-            types = types or sorted(docs.doc_type.unique())
+        covered = queries.document_facets(con, regions=regs or (), years=yrs or (), doc_types=types)
+        if covered["regions"]:
+            regs = regs or [r for r in labels.region_order if r in set(covered["regions"])]
+            yrs = yrs or covered["years"]
+            types = types or covered["doc_types"]
     sep = ": " if lang == "en" else "："
     r = _join([labels.region_name.get(x, x) for x in regs], lang) if regs else t("chart_all_regions", lang)
     y = _join(sorted(yrs), lang) if yrs else t("chart_all_years", lang)
@@ -53,18 +53,15 @@ MAX_SOURCE_DOCS = 12   # a source line a slide can still hold; beyond it the lin
 
 def source_line(con, labels, lang, groups=None, **doc_args):
     """The documents behind a chart, e.g. `<region> 2013 工作要点《…》`; only those of `groups` when given."""
-    docs = queries.documents(con, **doc_args)
-    if groups is not None:
-        shown = set(groups)
-        docs = docs[[(r, int(y)) in shown for r, y in zip(docs.region_id, docs.year)]]
+    docs, total = queries.source_documents(con, MAX_SOURCE_DOCS, groups=groups, **doc_args)
     if docs.empty:
         return ""
     parts = [f"{labels.region_name.get(d.region_id, d.region_id)} {d.year} "
              f"{labels.doc_type_name.get(d.doc_type, d.doc_type)}《{d.title}》"
-             for d in docs.head(MAX_SOURCE_DOCS).itertuples()]
+             for d in docs.itertuples()]
     line = t("chart_source", lang, docs=_join(parts, lang))
-    if len(docs) > MAX_SOURCE_DOCS:
-        line += t("chart_source_more", lang, n=len(docs))
+    if total > MAX_SOURCE_DOCS:
+        line += t("chart_source_more", lang, n=total)
     return line
 
 
@@ -282,11 +279,12 @@ def top_themes(con, filters, lang="zh", n=3):
     out = {}
     if tc.empty:
         return out
-    docs = queries.documents(con, **filters.doc_args)
+    py = queries.place_years(con, **filters.doc_args)
+    types_of = {(r, int(y)): types for r, y, types in zip(py.region_id, py.year, py.doc_types)}
     latest = tc.groupby("region_id")["year"].max()
     for r, y in latest.items():
         sub = tc[(tc.region_id == r) & (tc.year == y)].sort_values("value", ascending=False).head(n)
-        types = sorted(set(docs.doc_type[(docs.region_id == r) & (docs.year == y)]))
+        types = sorted(set(types_of.get((r, int(y)), ())))
         out[r] = (int(y), [(th, labels.theme_name[th], float(v)) for th, v in zip(sub.theme, sub.value)],
                   [labels.doc_type_name.get(x, x) for x in types])
     return out
@@ -298,10 +296,10 @@ def trend_region(con, filters):
     """The focus region: the chosen one, else the filtered region with most years."""
     if filters.region:
         return filters.region
-    docs = queries.documents(con, **filters.doc_args)
-    if docs.empty:
+    py = queries.place_years(con, **filters.doc_args)
+    if py.empty:
         return None
-    return docs.groupby("region_id")["year"].nunique().sort_values(ascending=False).index[0]
+    return py.groupby("region_id")["year"].nunique().sort_values(ascending=False).index[0]
 
 
 def build_theme_trend(con, filters, lang="zh"):
@@ -376,8 +374,8 @@ def keyness_region(con, filters):
     """Group A: the chosen region, else the first filtered region that has documents."""
     if filters.region:
         return filters.region
-    docs = queries.documents(con, **filters.doc_args)
-    return docs["region_id"].iloc[0] if not docs.empty else None
+    py = queries.place_years(con, **filters.doc_args)
+    return py["region_id"].iloc[0] if not py.empty else None
 
 
 def keyness(con, filters, alpha0=KEYNESS_ALPHA0):
@@ -424,11 +422,10 @@ def build_keyness_bar(con, filters, lang="zh", n=TOP_TERMS):
 # ---------------------------------------------------------------- facts
 
 def _fact_unit(con, filters):
-    """The unit to compare: the chosen one, else the most frequent in the filtered facts."""
+    """The unit to compare: the chosen one, else the most frequent in the filtered facts (ties by unit)."""
     if filters.units:
         return filters.units[0]
-    fx = queries.facts(con, themes=filters.themes, kinds=filters.kinds, **filters.doc_args)
-    return fx["unit"].value_counts().index[0] if not fx.empty else None
+    return queries.top_unit(con, themes=filters.themes, kinds=filters.kinds, **filters.doc_args)
 
 
 def build_facts_bar(con, filters, lang="zh"):
@@ -463,22 +460,25 @@ def build_facts_bar(con, filters, lang="zh"):
 
 
 def build_target_achievement(con, filters, lang="zh"):
-    """Target and achievement of the same indicator side by side."""
+    """Target and achievement of the same indicator side by side: the latest targets, each with its nearest achievement."""
     labels = Labels(con, lang)
     unit = _fact_unit(con, filters)
     title = t("pairs_chart_title", lang, unit=unit or "")
     sub = subtitle(labels, filters, lang, con=con)
-    fx = queries.facts(con, themes=filters.themes, units=(unit,) if unit else (), **filters.doc_args) if unit else pd.DataFrame()
-    pairs = analysis.target_achievement_pairs(fx) if not fx.empty else pd.DataFrame()
+    pairs = (queries.target_achievement_pairs(con, unit, themes=filters.themes, **filters.doc_args) if unit
+             else pd.DataFrame())
     if pairs.empty:
         return _empty("bar", "target_achievement_bar", title, sub, orientation=HORIZONTAL)
+    n_targets = int(pairs["n_targets"].iloc[0])
+    capped = t("notes_pairs_capped", lang, shown=len(pairs), total=n_targets) if n_targets > len(pairs) else ""
     cats = [f"{labels.region_name.get(p.region_id, p.region_id)} · {p.indicator} ({p.target_year}/{p.achievement_year})"
             for p in pairs.itertuples()]
     series = [Series(t("kind_target", lang), [float(v) for v in pairs["target"]], palette.KIND["target"]),
               Series(t("kind_achievement", lang), [float(v) for v in pairs["achievement"]], palette.KIND["achievement"])]
     return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("col_indicator", lang),
                      y_title=t("value_axis", lang, unit=unit), value_format="number",
-                     source=source_line(con, labels, lang, **filters.doc_args), notes=t("notes_pairs", lang),
+                     source=source_line(con, labels, lang, **filters.doc_args),
+                     notes=" ".join(x for x in (t("notes_pairs", lang), capped) if x),
                      key="target_achievement_bar", orientation=HORIZONTAL,
                      meta={"unit": unit, "pairs": list(zip(pairs["target_fact"], pairs["achievement_fact"]))})
 

@@ -482,3 +482,81 @@ def term_pair_counts(con, region, compare_with=None, years=(), doc_types=()):
     if frame.empty or frame.y_a.sum() == 0 or (compare_with and frame.y_b.sum() == 0):
         return frame.iloc[:0]
     return frame
+
+
+# Targets a target/achievement chart shows: more bars are not readable.
+TOP_PAIRS = 30
+
+
+def target_achievement_pairs(con, unit, n=TOP_PAIRS, regions=(), years=(), doc_types=(), themes=()):
+    """The pairs a target/achievement chart shows: at most `n` targets, each with one achievement, and how many there are.
+
+    A target and an achievement of the filtered facts of `unit` pair when they
+    share the place and the theme and their indicators are similar (the ETL's
+    indicator_pairs). A target keeps the achievement of the nearest year at or
+    after its own (an earlier one only when there is none), then the smallest
+    fact id; the latest targets come first, then by place, indicator and fact id.
+    `n_targets`: every target with a pair. Only the keys of the facts are
+    joined before the `n` targets are chosen, so the cost follows the facts
+    of the unit, not the pairs.
+    """
+    params = _doc_params(regions, years, doc_types) | {"unit": unit, "themes": _list(themes), "n": int(n)}
+    return _df(con, f"""
+        with f as materialized (
+            select f.fact_id, d.region_id, d.year, f.theme, f.kind, coalesce(f.indicator, '') as indicator,
+                   f.value, f.surface
+            from facts f join documents d using (doc_id)
+            where f.unit = $unit and f.theme is not null and f.kind in ('target', 'achievement') and {_DOC_FILTER}
+              and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
+        ), paired_keys as (
+            select distinct t.region_id, t.theme, t.indicator
+            from (select distinct region_id, theme, indicator from f where kind = 'target') t
+            join indicator_pairs p on p.indicator_a = t.indicator
+            join (select distinct region_id, theme, indicator from f where kind = 'achievement') a
+              on a.region_id = t.region_id and a.theme = t.theme and a.indicator = p.indicator_b
+        ), paired as (
+            select f.* from f join paired_keys using (region_id, theme, indicator) where f.kind = 'target'
+        ), shown as (
+            select * from paired order by year desc, region_id, indicator, fact_id limit $n
+        ), ranked as (
+            select s.region_id, s.theme, s.indicator, s.fact_id as target_fact, s.value as target,
+                   s.surface as target_surface, s.year as target_year,
+                   a.fact_id as achievement_fact, a.value as achievement, a.surface as achievement_surface,
+                   a.year as achievement_year,
+                   row_number() over (partition by s.fact_id
+                                      order by a.year < s.year, abs(a.year - s.year), a.fact_id) as pick
+            from shown s
+            join indicator_pairs p on p.indicator_a = s.indicator
+            join f a on a.kind = 'achievement' and a.region_id = s.region_id and a.theme = s.theme
+                    and a.indicator = p.indicator_b
+        )
+        select * exclude (pick), (select count(*) from paired) as n_targets
+        from ranked where pick = 1
+        order by target_year desc, region_id, indicator, target_fact""", params)
+
+
+def document_facets(con, regions=(), years=(), doc_types=()):
+    """The regions, years and document types the filtered documents cover: what a subtitle names, not the documents."""
+    row = con.execute(f"""
+        select coalesce(list(distinct d.region_id), []), coalesce(list(distinct d.year order by d.year), []),
+               coalesce(list(distinct d.doc_type order by d.doc_type) filter (where d.doc_type is not null), [])
+        from documents d where {_DOC_FILTER}""", _doc_params(regions, years, doc_types)).fetchone()
+    return {"regions": list(row[0]), "years": [int(y) for y in row[1]], "doc_types": list(row[2])}
+
+
+def source_documents(con, limit, groups=None, regions=(), years=(), doc_types=()):
+    """The first `limit` filtered documents (documents' columns and order) and how many there are.
+
+    `groups`: only the documents of these (region_id, year) pairs, when given.
+    """
+    groups = list(groups) if groups is not None else None
+    params = _doc_params(regions, years, doc_types) | {
+        "g_regions": [r for r, _ in groups] if groups is not None else None,
+        "g_years": [int(y) for _, y in groups] if groups is not None else None}
+    return _page(con, f"""
+        select d.doc_id, d.region_id, d.year, d.doc_type, d.title
+        from documents d
+        where {_DOC_FILTER}
+          and ($g_regions::varchar[] is null
+               or list_contains(list_zip($g_regions::varchar[], $g_years::integer[]), (d.region_id, d.year)))
+        order by d.region_id, d.year, d.doc_id""", params, limit, 0)

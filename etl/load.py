@@ -18,6 +18,7 @@ import duckdb
 
 from etl.config import region_level
 from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links
+from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs
 from etl.normalize import text_key
 
 SCHEMA = """
@@ -49,7 +50,7 @@ create table build_info (key varchar primary key, value varchar);
 create table initiatives (
     doc_id varchar not null, sent_no integer not null, name varchar not null, name_norm varchar not null,
     theme varchar, char_start integer, char_end integer, rule varchar);
-""" + FACT_LINKS_SCHEMA + """
+""" + FACT_LINKS_SCHEMA + INDICATOR_PAIRS_SCHEMA + """
 create table doc_theme_counts (
     doc_id varchar not null, theme varchar not null, n_sentences integer, n_chars bigint);
 create table doc_stats (
@@ -315,6 +316,7 @@ class WarehouseWriter:
         insert_keywords(con, len(self.doc_ids))
         insert_aggregates(con)
         n_links = insert_fact_links(con)
+        insert_indicator_pairs(con)
         build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                           content_hash=content_hash(con, self.themes), n_documents=str(len(self.doc_ids)))
         _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())], ["key", "value"])
@@ -437,6 +439,7 @@ def update_warehouse(path, regions, themes, info, add=(), remove=()):
             _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
             con.execute("delete from fact_links where list_contains($r, region_id)", {"r": sorted(touched)})
             insert_fact_links(con, regions=sorted(touched))
+            insert_indicator_pairs(con)
             n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
             build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                               content_hash=content_hash(con, themes), n_documents=str(n_docs))

@@ -75,3 +75,34 @@ def test_chart_pairs_keep_one_nearest_achievement_per_target(generated_warehouse
         assert abs(row.achievement_year - row.target_year) == gaps.min()
     assert len(analysis.chart_pairs(pairs, n=10 ** 6)) == pairs.target_fact.nunique()
     assert analysis.chart_pairs(pairs.iloc[:0]).empty
+
+
+@pytest.mark.parametrize("warehouse_name", ["built_warehouse", "generated_warehouse"])
+def test_the_chart_query_gives_the_chart_pairs_of_the_rule(request, warehouse_name):
+    """queries.target_achievement_pairs (SQL, through indicator_pairs) = chart_pairs of the pandas rule, per filter."""
+    con = queries.connect(request.getfixturevalue(warehouse_name))
+    facts = queries.facts(con)
+    regions, years = list(facts.region_id.unique()), sorted(facts.year.unique())
+    cases = [{}, {"regions": regions[:1]}, {"years": [int(years[-1])]}, {"doc_types": ["plan"]},
+             {"themes": ["economy"]}, {"regions": regions[:3], "years": [int(y) for y in years[-4:]]}]
+    n_shown = 0
+    for unit in facts.unit.dropna().value_counts().index[:5]:
+        for case in cases:
+            for n in (5, 10 ** 6):
+                fx = queries.facts(con, units=(unit,), **case)
+                every = analysis.target_achievement_pairs(fx)
+                got = queries.target_achievement_pairs(con, unit, n=n, **case)
+                if every.empty:
+                    assert got.empty, (unit, case)
+                    continue
+                expected = analysis.chart_pairs(every, n=n)
+                assert list(zip(got.target_fact, got.achievement_fact)) == \
+                    list(zip(expected.target_fact, expected.achievement_fact)), (unit, case, n)
+                if len(got):
+                    assert list(got.target) == list(expected.target)
+                    assert list(got.achievement_year) == list(expected.achievement_year)
+                    assert got.n_targets.iloc[0] == every.target_fact.nunique()
+                n_shown += len(got)
+    con.close()
+    if warehouse_name == "generated_warehouse":
+        assert n_shown > 0
