@@ -338,7 +338,7 @@ def term_changes(con, filters, n=TOP_TERMS):
     region = trend_region(con, filters)
     if not region:
         return None, []
-    tc = queries.term_counts(con, regions=(region,), years=filters.years, doc_types=filters.doc_types)
+    tc = queries.term_counts_first_last(con, region, years=filters.years, doc_types=filters.doc_types)
     return analysis.term_changes(tc, n)
 
 
@@ -429,18 +429,19 @@ def _fact_unit(con, filters):
 
 
 def build_facts_bar(con, filters, lang="zh"):
-    """One bar per fact of a single unit (and the chosen themes), targets and achievements apart."""
+    """One bar per fact of a single unit (and the chosen themes), targets and achievements apart: the largest TOP_FACTS."""
     labels = Labels(con, lang)
     unit = _fact_unit(con, filters)
     theme_names = _join([labels.theme_name.get(x, x) for x in filters.themes], lang) if filters.themes else None
     title = (t("facts_title", lang, unit=unit or "", theme=theme_names) if theme_names
              else t("facts_title_all", lang, unit=unit or ""))
     sub = subtitle(labels, filters, lang, con=con)
-    fx = queries.facts(con, themes=filters.themes, kinds=filters.kinds, units=(unit,) if unit else (),
-                       **filters.doc_args) if unit else pd.DataFrame()
+    fx = queries.facts_chart(con, unit, themes=filters.themes, kinds=filters.kinds,
+                             **filters.doc_args) if unit else pd.DataFrame()
     if fx.empty:
         return _empty("bar", "facts_bar", title, sub, orientation=HORIZONTAL, bar_mode="relative")
-    fx = fx.sort_values(["theme", "value"])
+    n_facts = int(fx["n_facts"].iloc[0])
+    capped = t("notes_facts_capped", lang, shown=len(fx), total=n_facts) if n_facts > len(fx) else ""
     cats, seen = [], {}
     for r in fx.itertuples():
         label = f"{labels.region_name.get(r.region_id, r.region_id)} {r.year} · {r.indicator} ({r.surface})"
@@ -454,8 +455,8 @@ def build_facts_bar(con, filters, lang="zh"):
                                                         for v, k in zip(fx["value"], fx["kind"])], palette.KIND[kind]))
     return ChartSpec("bar", title, cats, series, subtitle=sub, x_title=t("col_indicator", lang),
                      y_title=t("value_axis", lang, unit=unit), value_format="number",
-                     source=source_line(con, labels, lang, **filters.doc_args), notes=t("notes_facts", lang),
-                     key="facts_bar", orientation=HORIZONTAL, bar_mode="relative",
+                     source=source_line(con, labels, lang, **filters.doc_args),
+                     notes=" ".join(x for x in (t("notes_facts", lang), capped) if x), key="facts_bar", orientation=HORIZONTAL, bar_mode="relative",
                      meta={"unit": unit, "fact_ids": list(fx["fact_id"])})
 
 

@@ -239,6 +239,8 @@ STRINGS = {
                     "Each bar is one fact (value in base units, lower end of a range); only one unit is compared."),
     "notes_pairs": ("同一地区、同单位、同主题且指标名称相同或高度相似（字二元组 Jaccard ≥ 0.5）的目标与成效配对。",
                     "A target and an achievement are paired when region, unit and theme agree and the indicator names are equal or similar (character-bigram Jaccard ≥ 0.5)."),
+    "notes_facts_capped": ("共 {total} 条数字事实，图中显示数值最大的 {shown} 条；用筛选缩小范围可看其余。",
+                           "{total} facts; the {shown} largest values are shown; narrow the filters to see the rest."),
     "notes_pairs_capped": ("共 {total} 个目标有对应成效，图中显示最新的 {shown} 个，每个目标只配最近年份的一项成效；用筛选缩小范围可看其余。",
                            "{total} targets have an achievement; the {shown} latest are shown, each with the achievement "
                            "of the nearest year; narrow the filters to see the rest."),

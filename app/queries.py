@@ -122,16 +122,18 @@ def theme_sentences(con, theme, regions=(), years=(), doc_types=()):
         order by d.region_id, d.year, s.doc_id, s.sent_no""", params)
 
 
-def term_counts(con, regions=(), years=(), doc_types=()):
-    """Word counts per region and year (summed over documents), for keyness and trends.
+def term_counts_first_last(con, region, years=(), doc_types=()):
+    """One region's word counts in the first and the last of its filtered years (summed over documents).
 
-    Read from the ETL's region × year × type aggregate (term_totals); ties in count by term.
+    What a term-change chart compares (analysis.term_changes reads only those
+    two years), from term_totals; ties in count by term.
     """
     return _df(con, f"""
-        select d.region_id, d.year, d.term, sum(d.count)::bigint as count
-        from term_totals d
-        where {_DOC_FILTER}
-        group by all order by d.region_id, d.year, count desc, d.term""", _doc_params(regions, years, doc_types))
+        with g as (select d.year, d.term, d.count from term_totals d where {_DOC_FILTER}),
+        ends as (select min(year) as a, max(year) as b from g)
+        select g.year, g.term, sum(g.count)::bigint as count
+        from g, ends where g.year = ends.a or g.year = ends.b
+        group by all order by g.year, count desc, g.term""", _doc_params([region], years, doc_types))
 
 
 # Keyword in context: a term of at least this many characters is looked up in the bigram index.
@@ -179,24 +181,6 @@ def kwic(con, term, regions=(), years=(), doc_types=(), limit=500):
 
 def fact_units(con):
     return _df(con, "select unit, count(*) as n from facts group by unit order by n desc, unit")
-
-
-def facts(con, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
-    """Facts with their document and source sentence."""
-    params = _doc_params(regions, years, doc_types) | {
-        "themes": _list(themes), "kinds": _list(kinds), "units": _list(units)}
-    return _df(con, f"""
-        select f.fact_id, d.region_id, d.year, d.doc_id, d.title, f.sent_no, f.indicator, f.surface,
-               f.value, f.value_max, f.unit, f.kind, f.comparator, f.approximate, f.theme,
-               s.text as sentence, s.text_simplified as sentence_simplified, s.section
-        from facts f
-        join documents d using (doc_id)
-        join sentences s on s.doc_id = f.doc_id and s.sent_no = f.sent_no
-        where {_DOC_FILTER}
-          and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
-          and ($kinds::varchar[] is null or list_contains($kinds::varchar[], f.kind))
-          and ($units::varchar[] is null or list_contains($units::varchar[], f.unit))
-        order by d.region_id, d.year, f.doc_id, f.sent_no, f.char_start""", params)
 
 
 def document(con, doc_id):
@@ -560,3 +544,25 @@ def source_documents(con, limit, groups=None, regions=(), years=(), doc_types=()
           and ($g_regions::varchar[] is null
                or list_contains(list_zip($g_regions::varchar[], $g_years::integer[]), (d.region_id, d.year)))
         order by d.region_id, d.year, d.doc_id""", params, limit, 0)
+
+
+# Facts a facts chart shows: one bar each, more are not readable.
+TOP_FACTS = 50
+
+
+def facts_chart(con, unit, n=TOP_FACTS, regions=(), years=(), doc_types=(), themes=(), kinds=()):
+    """The `n` largest filtered facts of `unit` (ties by fact id), by theme then value, and how many there are (n_facts).
+
+    Within a theme and value, facts keep the document order of `facts`.
+    """
+    params = _fact_params(regions, years, doc_types, themes, kinds, (unit,)) | {"n": int(n)}
+    return _df(con, f"""
+        with f as (
+            select f.fact_id, d.region_id, d.year, f.doc_id, f.sent_no, f.char_start, f.indicator, f.surface,
+                   f.value, f.kind, f.theme, count(*) over () as n_facts
+            from facts f join documents d using (doc_id)
+            where {_DOC_FILTER} and {_FACT_FILTER.replace("d.", "f.")}
+        ), shown as (select * from f order by value desc nulls last, fact_id limit $n)
+        select fact_id, region_id, year, doc_id, sent_no, indicator, surface, value, kind, theme, n_facts
+        from shown
+        order by theme nulls last, value nulls last, region_id, year, doc_id, sent_no, char_start""", params)

@@ -1,6 +1,7 @@
 """Chart-sized queries: top N with an 'others' row and paged tables agree with the full queries."""
 import pandas as pd
 import pytest
+import reference_queries
 
 from app import queries
 
@@ -26,23 +27,23 @@ def _check_top(top, full, n):
 
 @pytest.mark.parametrize("n", [1, 5, 100000])
 def test_terms_top_with_others(wcon, n):
-    full = queries.term_counts(wcon).groupby("term")["count"].sum()
+    full = reference_queries.term_counts(wcon).groupby("term")["count"].sum()
     _check_top(queries.terms_top(wcon, n=n), full, n)
     region = queries.documents(wcon).region_id.iloc[0]
-    full = queries.term_counts(wcon, regions=[region]).groupby("term")["count"].sum()
+    full = reference_queries.term_counts(wcon, regions=[region]).groupby("term")["count"].sum()
     _check_top(queries.terms_top(wcon, n=n, regions=[region]), full, n)
 
 
 @pytest.mark.parametrize("n", [3, 100000])
 def test_fact_indicators_top_with_others(wcon, n):
-    facts = queries.facts(wcon)
+    facts = reference_queries.facts(wcon)
     unit = facts.unit.value_counts().index[0]
     full = facts[facts.unit == unit].groupby("indicator").size()
     _check_top(queries.fact_indicators_top(wcon, n=n, units=[unit]), full, n)
 
 
 def test_top_unit_is_the_most_frequent(wcon):
-    facts = queries.facts(wcon)
+    facts = reference_queries.facts(wcon)
     counts = facts.unit.value_counts()
     best = sorted(u for u, c in counts.items() if c == counts.iloc[0])[0]
     assert queries.top_unit(wcon) == best
@@ -50,7 +51,7 @@ def test_top_unit_is_the_most_frequent(wcon):
 
 
 def test_pages_cover_the_full_query_in_order(wcon):
-    cases = [(queries.facts_page, queries.facts, {}),
+    cases = [(queries.facts_page, reference_queries.facts, {}),
              (queries.documents_page, queries.documents, {}),
              (lambda c, **k: queries.theme_sentences_page(c, "economy", **k),
               lambda c, **k: queries.theme_sentences(c, "economy", **k), {})]
@@ -71,7 +72,7 @@ def test_pages_cover_the_full_query_in_order(wcon):
 def test_paged_filters_are_server_side(wcon):
     region = queries.documents(wcon).region_id.iloc[0]
     page, total = queries.facts_page(wcon, limit=5, regions=[region], kinds=["target"])
-    assert total == len(queries.facts(wcon, regions=[region], kinds=["target"]))
+    assert total == len(reference_queries.facts(wcon, regions=[region], kinds=["target"]))
     assert set(page.region_id) <= {region} and set(page.kind) <= {"target"} and len(page) <= 5
 
 
@@ -82,7 +83,7 @@ def test_keyness_from_summed_pairs_equals_keyness_of_the_rows(wcon):
     cases = [(regions[0], None, ()), (regions[-1], regions[0], ()), (regions[0], None, yrs[-2:]),
              (regions[0], "no such place", ()), ("no such place", None, ())]
     for region, other, years in cases:
-        expected = analysis.keyness(queries.term_counts(wcon, years=years), region, other)
+        expected = analysis.keyness(reference_queries.term_counts(wcon, years=years), region, other)
         got = analysis.keyness_from_pairs(queries.term_pair_counts(wcon, region, other, years=years))
         assert len(got) == len(expected), (region, other)
         if len(expected):
@@ -109,10 +110,10 @@ def test_a_places_initiatives_name_every_place_that_shares_them(wcon):
 
 def test_fact_counts_and_total_agree_with_the_facts(wcon):
     """The targets page offers its units and themes, and counts its facts, from fact_summary, not every row."""
-    facts = queries.facts(wcon)
+    facts = reference_queries.facts(wcon)
     region = facts.region_id.iloc[0]
     for args in ({}, {"regions": [region]}, {"kinds": ["target"]}, {"units": [facts.unit.mode()[0]]}):
-        rows = queries.facts(wcon, **args)
+        rows = reference_queries.facts(wcon, **args)
         assert queries.fact_total(wcon, **args) == len(rows)
         for by in ("unit", "theme"):
             counts = queries.fact_counts(wcon, by, **args)
@@ -121,3 +122,38 @@ def test_fact_counts_and_total_agree_with_the_facts(wcon):
             assert list(counts.n) == sorted(counts.n, reverse=True)
     with pytest.raises(ValueError):
         queries.fact_counts(wcon, "sentence; drop table facts")
+
+
+def test_term_changes_from_the_first_and_last_year_equal_those_of_every_year(wcon):
+    """The trend page's term changes read two years of one region; analysis.term_changes on every year gives the same."""
+    from app import analysis
+    docs = queries.documents(wcon)
+    yrs = queries.years(wcon)
+    checked = 0
+    for region in docs.region_id.unique()[:4]:
+        for years, doc_types in (((), ()), (yrs[-6:], ()), ((), ("plan", "summary"))):
+            every = reference_queries.term_counts(wcon, regions=[region], years=years, doc_types=doc_types)
+            two = queries.term_counts_first_last(wcon, region, years=years, doc_types=doc_types)
+            assert set(two.year) <= {every.year.min(), every.year.max()}
+            expected, expected_years = analysis.term_changes(every)
+            got, got_years = analysis.term_changes(two)
+            assert got_years == expected_years
+            pd.testing.assert_frame_equal(got, expected)
+            checked += not expected.empty
+    assert checked
+    assert queries.term_counts_first_last(wcon, "no such place").empty
+
+
+def test_facts_chart_is_the_largest_facts_in_the_facts_order(wcon):
+    facts = reference_queries.facts(wcon)
+    unit = facts.unit.value_counts().index[0]
+    region = facts.region_id.iloc[0]
+    for args in ({}, {"regions": [region]}, {"kinds": ["target"]}, {"themes": ["economy"]}):
+        for n in (5, 10 ** 6):
+            rows = reference_queries.facts(wcon, units=[unit], **args)
+            got = queries.facts_chart(wcon, unit, n=n, **args)
+            largest = rows.assign(v=rows.value.fillna(float("-inf"))).sort_values(["v", "fact_id"], ascending=[False, True])
+            expected = rows[rows.fact_id.isin(largest.fact_id.head(n))].sort_values(["theme", "value"])
+            assert list(got.fact_id) == list(expected.fact_id), (args, n)
+            assert list(got.surface) == list(expected.surface)
+            assert (got.n_facts == len(rows)).all()

@@ -2,6 +2,7 @@
 import duckdb
 import pandas as pd
 import pytest
+import reference_queries
 
 from app import analysis, chartdata, queries
 from app.chartdata import CHARTS
@@ -112,7 +113,7 @@ def test_keyness_log_odds_with_prior(con):
     assert "丹西" in set(k.head(10).term)
     assert "大港" in set(k.tail(10).term)
     # Hand computation for one term, following Monroe, Colaresi & Quinn (2008).
-    tc = queries.term_counts(con)
+    tc = reference_queries.term_counts(con)
     y = tc.groupby(["region_id", "term"])["count"].sum().unstack(0, fill_value=0)
     ya, yb = y["xiangshan"], y.drop(columns=["xiangshan"]).sum(axis=1)
     alpha = analysis.KEYNESS_ALPHA0 * (ya + yb) / (ya + yb).sum()

