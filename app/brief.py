@@ -179,7 +179,7 @@ def fact_line(r, lang):
 
 def _facts(con, region_id, year, lang):
     sec = Section("facts", t("brief_targets", lang))
-    facts = queries.headline_facts(con, regions=[region_id], years=[year])
+    facts = queries.headline_facts(con, n=TOP_FACTS, regions=[region_id], years=[year])
     for kind in ("target", "achievement"):
         rows = headline(facts, kind)
         if rows:
@@ -249,9 +249,8 @@ def _changes(con, lab, region_id, year, lang, doc_types):
         sec.lines.append(line)
     if dropped:
         sec.lines.append([(t("brief_dropped", lang, n=len(dropped)), None)])
-    links = queries.follow_through(con, regions=[region_id])
-    links = links[links.achievement_year == year]
-    for r in links.head(TOP_FACTS).itertuples():
+    links = queries.follow_through(con, n=TOP_FACTS, regions=[region_id], achievement_years=[year])
+    for r in links.itertuples():
         sec.lines.append(link_line(r, lang))
     return sec
 

@@ -228,41 +228,82 @@ def counts(con, regions=(), years=(), doc_types=()):
 
 # ------------------------------------------------------------------ leaders' view (issue 12)
 
-def headline_facts(con, regions=(), years=(), doc_types=(), themes=()):
-    """Targets and achievements with their place, document and sentence, each place's latest year first.
+# Headline facts and follow-through links a place's card or brief shows at most, when the caller does not say.
+PLACE_FACTS = 5
 
-    `place_rank` numbers a place's years (with such facts) from the latest (1): the home page's cards show the latest.
+
+def headline_facts(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), themes=()):
+    """Each place's headline targets and achievements: its latest year (with such facts), the first `n` of each kind.
+
+    In document order, one fact per indicator (its surface when it has none):
+    what the home page's cards and a brief show, a few rows per place however
+    large the corpus. `place_rank` is 1 (the latest year) on every row.
     """
     return _df(con, f"""
-        select f.fact_id, d.region_id, d.year, d.doc_id, d.doc_type, d.title, f.sent_no, f.indicator, f.surface,
-               f.value, f.value_max, f.unit, f.kind, f.comparator, f.theme,
-               dense_rank() over (partition by d.region_id order by d.year desc) as place_rank
-        from facts f join documents d using (doc_id)
-        where f.kind in ('target', 'achievement') and {_DOC_FILTER}
-          and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
-        order by d.region_id, d.year desc, f.kind desc, f.doc_id, f.sent_no, f.char_start""",
-               _doc_params(regions, years, doc_types) | {"themes": _list(themes)})
+        with latest as (
+            select d.region_id, max(d.year) as year from fact_summary d
+            where d.kind in ('target', 'achievement') and {_DOC_FILTER}
+              and ($themes::varchar[] is null or list_contains($themes::varchar[], d.theme))
+            group by d.region_id
+        ), docs as (
+            select d.* from documents d join latest l using (region_id, year) where {_DOC_FILTER}
+        ), f as (
+            select f.fact_id, d.region_id, d.year, d.doc_id, d.doc_type, d.title, f.sent_no, f.indicator, f.surface,
+                   f.value, f.value_max, f.unit, f.kind, f.comparator, f.theme, f.char_start,
+                   coalesce(nullif(f.indicator, ''), f.surface) as headline_key
+            from facts f join docs d using (doc_id)
+            where f.kind in ('target', 'achievement')
+              and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
+        ), firsts as (
+            select *, row_number() over (partition by region_id, kind, headline_key
+                                         order by doc_id, sent_no, char_start) as nth_of_key
+            from f
+        ), ranked as (
+            select *, row_number() over (partition by region_id, kind order by doc_id, sent_no, char_start) as nth
+            from firsts where nth_of_key = 1
+        )
+        select fact_id, region_id, year, doc_id, doc_type, title, sent_no, indicator, surface, value, value_max, unit,
+               kind, comparator, theme, 1 as place_rank
+        from ranked where nth <= $n
+        order by region_id, year desc, kind desc, doc_id, sent_no, char_start""",
+               _doc_params(regions, years, doc_types) | {"themes": _list(themes), "n": int(n)})
 
 
-def follow_through(con, regions=(), years=(), doc_types=(), themes=()):
-    """fact_links with both facts, their documents and sentences; filtered by the target's document and theme."""
+def follow_through(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), themes=(), achievement_years=()):
+    """Each place's first `n` fact_links with both facts, their documents and sentences.
+
+    Filtered by the target's document and theme (and the achievement's year
+    when `achievement_years` is given); a place's links in the order of the
+    target's year, document, sentence and fact.
+    """
     return _df(con, f"""
+        with l as (
+            select l.*, d.year as target_year, d.title as target_title,
+                   row_number() over (partition by l.region_id
+                                      order by d.year, l.target_doc_id, l.target_sent_no, l.target_fact_id) as nth
+            from fact_links l
+            join documents d on d.doc_id = l.target_doc_id
+            join facts tf on tf.fact_id = l.target_fact_id
+            join documents ad on ad.doc_id = l.achievement_doc_id
+            where {_DOC_FILTER}
+              and ($themes::varchar[] is null or list_contains($themes::varchar[], tf.theme))
+              and ($a_years::integer[] is null or list_contains($a_years::integer[], ad.year))
+        )
         select l.region_id, l.target_fact_id, l.achievement_fact_id,
-               l.target_doc_id, l.target_sent_no, d.year as target_year, d.title as target_title,
+               l.target_doc_id, l.target_sent_no, l.target_year, l.target_title,
                tf.indicator as target_indicator, tf.surface as target_surface, tf.value as target_value,
                l.achievement_doc_id, l.achievement_sent_no, ad.year as achievement_year,
                ad.title as achievement_title, af.indicator as achievement_indicator,
                af.surface as achievement_surface, af.value as achievement_value,
                l.unit, l.tokens, l.score, l.progress, l.rule
-        from fact_links l
-        join documents d on d.doc_id = l.target_doc_id
-        join documents ad on ad.doc_id = l.achievement_doc_id
+        from l
         join facts tf on tf.fact_id = l.target_fact_id
         join facts af on af.fact_id = l.achievement_fact_id
-        where {_DOC_FILTER}
-          and ($themes::varchar[] is null or list_contains($themes::varchar[], tf.theme))
-        order by l.region_id, d.year, l.target_doc_id, l.target_sent_no""",
-               _doc_params(regions, years, doc_types) | {"themes": _list(themes)})
+        join documents ad on ad.doc_id = l.achievement_doc_id
+        where l.nth <= $n
+        order by l.region_id, l.target_year, l.target_doc_id, l.target_sent_no, l.target_fact_id""",
+               _doc_params(regions, years, doc_types) | {"themes": _list(themes), "n": int(n),
+                                                         "a_years": _list(achievement_years, int)})
 
 
 def initiative_rows(con, regions=(), years=(), doc_types=()):

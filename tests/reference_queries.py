@@ -31,3 +31,40 @@ def term_counts(con, regions=(), years=(), doc_types=()):
         from term_totals d
         where {_DOC_FILTER}
         group by all order by d.region_id, d.year, count desc, d.term""", _doc_params(regions, years, doc_types))
+
+
+def headline_facts(con, regions=(), years=(), doc_types=(), themes=()):
+    """Targets and achievements with their place, document and sentence, each place's latest year first.
+
+    `place_rank` numbers a place's years (with such facts) from the latest (1): the home page's cards show the latest.
+    """
+    return _df(con, f"""
+        select f.fact_id, d.region_id, d.year, d.doc_id, d.doc_type, d.title, f.sent_no, f.indicator, f.surface,
+               f.value, f.value_max, f.unit, f.kind, f.comparator, f.theme,
+               dense_rank() over (partition by d.region_id order by d.year desc) as place_rank
+        from facts f join documents d using (doc_id)
+        where f.kind in ('target', 'achievement') and {_DOC_FILTER}
+          and ($themes::varchar[] is null or list_contains($themes::varchar[], f.theme))
+        order by d.region_id, d.year desc, f.kind desc, f.doc_id, f.sent_no, f.char_start""",
+               _doc_params(regions, years, doc_types) | {"themes": _list(themes)})
+
+
+def follow_through(con, regions=(), years=(), doc_types=(), themes=()):
+    """fact_links with both facts, their documents and sentences; filtered by the target's document and theme."""
+    return _df(con, f"""
+        select l.region_id, l.target_fact_id, l.achievement_fact_id,
+               l.target_doc_id, l.target_sent_no, d.year as target_year, d.title as target_title,
+               tf.indicator as target_indicator, tf.surface as target_surface, tf.value as target_value,
+               l.achievement_doc_id, l.achievement_sent_no, ad.year as achievement_year,
+               ad.title as achievement_title, af.indicator as achievement_indicator,
+               af.surface as achievement_surface, af.value as achievement_value,
+               l.unit, l.tokens, l.score, l.progress, l.rule
+        from fact_links l
+        join documents d on d.doc_id = l.target_doc_id
+        join documents ad on ad.doc_id = l.achievement_doc_id
+        join facts tf on tf.fact_id = l.target_fact_id
+        join facts af on af.fact_id = l.achievement_fact_id
+        where {_DOC_FILTER}
+          and ($themes::varchar[] is null or list_contains($themes::varchar[], tf.theme))
+        order by l.region_id, d.year, l.target_doc_id, l.target_sent_no""",
+               _doc_params(regions, years, doc_types) | {"themes": _list(themes)})

@@ -157,3 +157,43 @@ def test_facts_chart_is_the_largest_facts_in_the_facts_order(wcon):
             assert list(got.fact_id) == list(expected.fact_id), (args, n)
             assert list(got.surface) == list(expected.surface)
             assert (got.n_facts == len(rows)).all()
+
+
+def _filter_cases(con):
+    regions = list(queries.documents(con).region_id.unique())
+    yrs = queries.years(con)
+    return [{}, {"regions": regions[:1]}, {"years": yrs[-1:]}, {"regions": regions[:2], "years": yrs[-3:]},
+            {"doc_types": ["plan"]}, {"themes": ["economy"]}]
+
+
+def test_headline_facts_are_the_cards_of_every_latest_fact(wcon):
+    """The home page's cards from the chart-sized query = brief.headline over every fact of each place's latest year."""
+    from app import brief
+    for case in _filter_cases(wcon):
+        every = reference_queries.headline_facts(wcon, **case)
+        latest = every[every.place_rank == 1]
+        for n in (1, 3, 5):
+            got = queries.headline_facts(wcon, n=n, **case)
+            assert sorted(set(got.region_id)) == sorted(set(latest.region_id)), case
+            for region in set(latest.region_id):
+                mine, rows = got[got.region_id == region], latest[latest.region_id == region]
+                for kind in ("target", "achievement"):
+                    expected = [r.fact_id for r in brief.headline(rows, kind, n)]
+                    assert list(mine.fact_id[mine.kind == kind]) == expected, (case, region, kind, n)
+                assert set(mine.year) == set(rows.year)
+
+
+def test_follow_through_is_each_places_first_links(wcon):
+    for case in _filter_cases(wcon):
+        # The reference leaves the order of two targets of one sentence open; the query takes the smaller fact id first.
+        every = reference_queries.follow_through(wcon, **case).sort_values(
+            ["region_id", "target_year", "target_doc_id", "target_sent_no", "target_fact_id"], kind="stable")
+        for n in (1, 3, 10 ** 6):
+            got = queries.follow_through(wcon, n=n, **case)
+            expected = every.groupby("region_id", sort=False).head(n)
+            assert sorted(got.target_fact_id) == sorted(expected.target_fact_id), (case, n)
+            assert list(got.region_id) == list(expected.region_id)
+            assert got.groupby("region_id").size().max() <= n if len(got) else True
+        for year in sorted(set(every.achievement_year))[-2:]:
+            got = queries.follow_through(wcon, n=10 ** 6, achievement_years=[year], **case)
+            assert sorted(got.target_fact_id) == sorted(every.target_fact_id[every.achievement_year == year])
