@@ -25,6 +25,8 @@ TOP_THEMES = 3
 # Targets, achievements and initiatives listed: enough for one page.
 TOP_FACTS = 5
 TOP_INITIATIVES = 6
+# Row cap of a query that must return every row of one place's two years.
+ALL_ROWS = 10 ** 9
 # Change in theme share below which a shift is not reported (0.02 = 2 percentage points).
 MIN_SHIFT = 0.02
 # Where a link in a PDF or a slide points: the dashboard as `make run` serves it.
@@ -238,7 +240,9 @@ def _changes(con, lab, region_id, year, lang, doc_types):
                 line.append(((_sep(lang) if i else "") + lab.theme_name.get(th, th) + " ", None))
                 line.append((f"{_pct(before.get(th, 0.0))} → {_pct(now.get(th, 0.0))}", theme_link(region_id, year, th)))
             sec.lines.append(line)
-    ini = queries.initiative_rows(con, regions=[region_id])
+    # Every name of the place's two years (its first mention in each): what is new, and what was dropped.
+    ini = queries.initiative_tables(con, n=ALL_ROWS, uses=0, regions=[region_id], years=[prev, year])
+    ini = ini[ini.part == "place"]
     new = ini[(ini.year == year) & (ini.is_new.fillna(False).astype(bool))].drop_duplicates("name_norm")
     dropped = set(ini[ini.year == prev].name_norm) - set(ini[ini.year == year].name_norm)
     if not new.empty:

@@ -466,13 +466,14 @@ def add_initiative_table_slides(prs, title, headers, rows):
 def initiative_matrix(rows, places, place_names, per_place=3):
     """Initiative table rows: shared initiatives first, then each place's most-named unique ones.
 
-    `rows`: initiative_rows records; a cell holds the years a place names the initiative.
+    `rows`: queries.initiative_years records (name_norm, region_id, years, name, mentions); a cell holds the
+    years a place names the initiative.
     """
     years, first_name, mentions = {}, {}, {}
     for r in rows.itertuples():
-        years.setdefault(r.name_norm, {}).setdefault(r.region_id, set()).add(int(r.year))
-        first_name.setdefault(r.name_norm, r.name)
-        mentions[r.name_norm] = mentions.get(r.name_norm, 0) + 1
+        years.setdefault(r.name_norm, {})[r.region_id] = {int(y) for y in r.years}
+        first_name[r.name_norm] = r.name
+        mentions[r.name_norm] = int(r.mentions)
     shared = sorted((k for k, v in years.items() if len(v) > 1), key=lambda k: (-len(years[k]), -mentions[k], k))
     chosen = list(shared)
     for p in places:

@@ -248,6 +248,7 @@ STRINGS = {
                             "{shown} of {total} groups shown: each region's latest year, and with many regions those "
                             "with the most sentences; narrow the filters to see them all."),
     "phone_filters_hint": ("点左上角 » 打开筛选", "tap » at the top left to change the filters"),
+    "ini_more_uses": ("另有 {n} 处", "and {n} more"),
     "ini_more": ("显示前 {shown} 条，共 {total} 条；用筛选缩小范围。", "The first {shown} of {total} rows; narrow the filters to see the rest."),
     "emphasis_types_differ": ("注意：各卡片的文档类型不同（见卡片标题），计划、总结与署名文章的侧重本就不同。",
                              "Note: the cards compare documents of different types (see each title); a plan, a "

@@ -306,32 +306,110 @@ def follow_through(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), theme
                                                          "a_years": _list(achievement_years, int)})
 
 
-def initiative_rows(con, regions=(), years=(), doc_types=()):
-    """Named initiatives with place, document, sentence number, how many places share them and whether they are new.
+# Rows an initiative table shows (and places a shared initiative lists) when the caller does not say.
+INITIATIVE_ROWS = 200
+INITIATIVE_USES = 24
 
-    `n_places`: places of the filtered documents that name the same `name_norm`.
-    `is_new`: the place's earlier documents (any filter) never name it; null when the
-    place has no earlier document, since nothing can be new in a first document.
-    """
-    return _df(con, f"""
-        with place_first as (
-            select d.region_id, i.name_norm, min(d.year) as first_year
-            from initiatives i join documents d using (doc_id) group by all
-        ), place_start as (
-            select region_id, min(year) as start_year from documents group by all
-        ), rows as (
-            select d.region_id, d.year, d.doc_id, d.doc_type, d.title, i.sent_no, i.name, i.name_norm,
-                   i.theme, i.rule, i.char_start
-            from initiatives i
-            join documents d using (doc_id)
-            where {_DOC_FILTER}
-        )
-        select r.*, count(distinct r.region_id) over (partition by r.name_norm) as n_places,
-               case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
-        from rows r
+# The filtered initiatives, first mention per place, year and name, with n_places and is_new (initiative_tables).
+# `pos` orders mentions by place, year, document, sentence and offset in one integer: sentence numbers and
+# offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters).
+_INITIATIVE_FIRSTS = f"""
+    place_first as (
+        select d.region_id, i.name_norm, min(d.year) as first_year
+        from initiatives i join documents d using (doc_id) group by all
+    ), place_start as (
+        select region_id, min(year) as start_year from documents group by all
+    ), docs as (
+        select d.doc_id, d.region_id, d.year, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
+        from documents d where {_DOC_FILTER}
+    ), rows_f as (
+        select d.region_id, d.year, i.doc_id, i.sent_no, i.name, i.name_norm, i.theme, i.rule,
+               (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos
+        from initiatives i join docs d using (doc_id)
+    ), n_places as (
+        select name_norm, count(distinct region_id) as n_places from rows_f group by all
+    ), first_rows as (
+        select region_id, year, name_norm, min(pos) as pos, arg_min(struct_pack(doc_id, sent_no, name, theme, rule), pos) as m
+        from rows_f where $themes::varchar[] is null or list_contains($themes::varchar[], theme)
+        group by region_id, year, name_norm
+    ), firsts as materialized (
+        select r.region_id, r.year, r.name_norm, r.pos, r.m.doc_id, r.m.sent_no, r.m.name, r.m.theme, r.m.rule,
+               np.n_places, case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
+        from first_rows r
+        join n_places np using (name_norm)
         join place_first pf using (region_id, name_norm)
         join place_start ps using (region_id)
-        order by r.region_id, r.year, r.doc_id, r.sent_no, r.char_start""", _doc_params(regions, years, doc_types))
+    )"""
+
+
+def _cut(n):
+    """SQL: the `n`-th smallest `pos` of a group (its largest when it has fewer, null for n = 0)."""
+    return (f"case when {n} <= 0 then null when count(*) <= {n} then max(pos) "
+            f"else list_max(min(pos, least({n}, 999999)::bigint)) end")
+
+
+def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), years=(), doc_types=(), themes=()):
+    """The rows of the initiatives page's three tables, each at most `n` long (`part` names the table).
+
+    From the filtered initiatives (their theme in `themes`), the first mention of each place, year and name:
+    - `place`: each place's first `n` (by year and position); `total` = all of that place;
+    - `new`: the first `n` names new to their place (`is_new`: the place's earlier documents, any filter, never
+      name it; null in a place's first year); `total` = all of them;
+    - `shared`: names several places share (`n_places`: places of the filtered documents, any theme, naming it),
+      most places first (`rank`, ties by first mention), the first `n`, each with its first `uses` place-years
+      (`n_uses` = all of them); `name` is the name's first mention; `total` = shared names.
+    Row order within a table is that of the page.
+    """
+    params = _doc_params(regions, years, doc_types) | {"themes": _list(themes), "n": int(n), "uses": int(uses)}
+    return _df(con, f"""
+        with {_INITIATIVE_FIRSTS},
+        place_cut as (
+            select region_id, count(*) as total, {_cut('$n')} as cut from firsts group by region_id
+        ), new_total as (
+            select count(*) as total from firsts where is_new
+        ), names as (
+            select name_norm, arg_min(name, pos) as first_name, min(pos) as first_at,
+                   count(distinct region_id) as n_shown, count(*) as n_uses, {_cut('$uses')} as cut
+            from firsts where n_places > 1 group by name_norm
+        ), ranked_names as (
+            select *, row_number() over (order by n_shown desc, first_at) as rank, count(*) over () as total
+            from names
+        )
+        select 'place' as part, f.region_id, f.year, f.doc_id, f.sent_no, f.name, f.name_norm, f.theme, f.rule,
+               f.n_places, f.is_new, null::bigint as rank, c.total, null::bigint as n_uses, f.pos
+        from firsts f join place_cut c on c.region_id = f.region_id and f.pos <= c.cut
+        union all
+        select * from (
+            select 'new', f.region_id, f.year, f.doc_id, f.sent_no, f.name, f.name_norm, f.theme, f.rule, f.n_places,
+                   f.is_new, null, (select total from new_total), null, f.pos
+            from firsts f where f.is_new order by f.pos limit $n)
+        union all
+        select 'shared', f.region_id, f.year, f.doc_id, f.sent_no, r.first_name, f.name_norm, f.theme, f.rule,
+               f.n_places, f.is_new, r.rank, r.total, r.n_uses, f.pos
+        from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
+        where r.rank <= $n
+        order by part, rank, pos""", params).drop(columns="pos")
+
+
+def initiative_years(con, regions=(), years=(), doc_types=()):
+    """Per initiative (name_norm) and place: the years it is named, its mentions, and the name's first mention.
+
+    What the deck's initiative table needs (one row per name and place, not per mention); `name` is the
+    name as first written in place, year and document order, `mentions` the name's mentions in all places.
+    """
+    return _df(con, f"""
+        with rows_f as (
+            select d.region_id, d.year, i.doc_id, i.sent_no, i.char_start, i.name, i.name_norm
+            from initiatives i join documents d using (doc_id) where {_DOC_FILTER}
+        ), names as (
+            select name_norm, arg_min(name, (region_id, year, doc_id, sent_no, char_start)) as name,
+                   count(*) as mentions
+            from rows_f group by name_norm
+        )
+        select r.name_norm, r.region_id, list(distinct r.year order by r.year) as years, n.name, n.mentions
+        from rows_f r join names n using (name_norm)
+        group by r.name_norm, r.region_id, n.name, n.mentions
+        order by r.name_norm, r.region_id""", _doc_params(regions, years, doc_types))
 
 
 def place_initiatives(con, region_id, year):

@@ -202,11 +202,15 @@ def initiative_table(headers, rows):
             f'<tbody>{body}</tbody></table></div>')
 
 
-def shared_initiatives(headers, rows):
-    """Initiatives several places share: rows of (name, [(place, year, href)...])."""
+def shared_initiatives(headers, rows, more=None):
+    """Initiatives several places share: rows of (name, [(place, year, href)...], place-years not listed).
+
+    `more(n)`: the words that end a row whose list leaves n place-years out.
+    """
     body = "".join(f'<tr><td><b>{esc(name)}</b></td><td>'
-                   + " · ".join(ref(f"{place} {year}", href) for place, year, href in uses) + "</td></tr>"
-                   for name, uses in rows)
+                   + " · ".join([ref(f"{place} {year}", href) for place, year, href in uses]
+                                + ([esc(more(n_more))] if n_more > 0 and more else [])) + "</td></tr>"
+                   for name, uses, n_more in rows)
     return (f'<div class="jl-scroll"><table class="jl-table"><thead><tr><th>{esc(headers[0])}</th>'
             f'<th>{esc(headers[1])}</th></tr></thead><tbody>{body}</tbody></table></div>')
 

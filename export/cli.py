@@ -95,7 +95,7 @@ def briefs_and_initiatives(con, filters, lang):
     from app.labels import Labels
     briefs = brief.latest_briefs(con, lang, **filters.doc_args)
     lab = Labels(con, lang)
-    rows = queries.initiative_rows(con, **filters.doc_args)
+    rows = queries.initiative_years(con, **filters.doc_args)
     places = [r for r in lab.region_order if r in set(rows.region_id)]
     headers, table = deck.initiative_matrix(rows, places, lab.region_name)
     return briefs, t("brief_deck_table", lang), [t("col_initiative", lang)] + headers, table

@@ -68,3 +68,31 @@ def follow_through(con, regions=(), years=(), doc_types=(), themes=()):
           and ($themes::varchar[] is null or list_contains($themes::varchar[], tf.theme))
         order by l.region_id, d.year, l.target_doc_id, l.target_sent_no""",
                _doc_params(regions, years, doc_types) | {"themes": _list(themes)})
+
+
+def initiative_rows(con, regions=(), years=(), doc_types=()):
+    """Named initiatives with place, document, sentence number, how many places share them and whether they are new.
+
+    `n_places`: places of the filtered documents that name the same `name_norm`.
+    `is_new`: the place's earlier documents (any filter) never name it; null when the
+    place has no earlier document, since nothing can be new in a first document.
+    """
+    return _df(con, f"""
+        with place_first as (
+            select d.region_id, i.name_norm, min(d.year) as first_year
+            from initiatives i join documents d using (doc_id) group by all
+        ), place_start as (
+            select region_id, min(year) as start_year from documents group by all
+        ), rows as (
+            select d.region_id, d.year, d.doc_id, d.doc_type, d.title, i.sent_no, i.name, i.name_norm,
+                   i.theme, i.rule, i.char_start
+            from initiatives i
+            join documents d using (doc_id)
+            where {_DOC_FILTER}
+        )
+        select r.*, count(distinct r.region_id) over (partition by r.name_norm) as n_places,
+               case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
+        from rows r
+        join place_first pf using (region_id, name_norm)
+        join place_start ps using (region_id)
+        order by r.region_id, r.year, r.doc_id, r.sent_no, r.char_start""", _doc_params(regions, years, doc_types))

@@ -95,7 +95,7 @@ def test_keyness_from_summed_pairs_equals_keyness_of_the_rows(wcon):
 
 def test_a_places_initiatives_name_every_place_that_shares_them(wcon):
     """The brief's query gives what counting over every initiative of the corpus gives."""
-    every = queries.initiative_rows(wcon)
+    every = reference_queries.initiative_rows(wcon)
     named_by = every.groupby("name_norm").region_id.agg(lambda s: sorted(set(s)))
     pairs = every[["region_id", "year"]].drop_duplicates().head(12)
     assert len(pairs) > 3
@@ -197,3 +197,64 @@ def test_follow_through_is_each_places_first_links(wcon):
         for year in sorted(set(every.achievement_year))[-2:]:
             got = queries.follow_through(wcon, n=10 ** 6, achievement_years=[year], **case)
             assert sorted(got.target_fact_id) == sorted(every.target_fact_id[every.achievement_year == year])
+
+
+def _old_initiative_tables(every, themes, n, uses):
+    """The initiatives page's three tables as it computed them from every initiative of the filter."""
+    ini = every[every.theme.isin(themes)] if themes else every
+    shared = []
+    for _norm, grp in ini[ini.n_places > 1].groupby("name_norm", sort=False):
+        first = grp.drop_duplicates(["region_id", "year"])
+        shared.append((grp.name.iloc[0], [(r.region_id, int(r.year), r.doc_id, int(r.sent_no))
+                                          for r in first.itertuples()]))
+    shared.sort(key=lambda x: -len({u[0] for u in x[1]}))
+    new = ini[ini.is_new.fillna(False).astype(bool)].drop_duplicates(["region_id", "name_norm"])
+    places = {r: grp.drop_duplicates(["year", "name_norm"]) for r, grp in ini.groupby("region_id")}
+    return ([(name, u[:uses], len(u)) for name, u in shared[:n]], len(shared), new.head(n), len(new),
+            {r: (g.head(n), len(g)) for r, g in places.items()})
+
+
+def _rows(frame):
+    return [(r.region_id, int(r.year), r.doc_id, int(r.sent_no), r.name, r.name_norm, r.rule,
+             None if pd.isna(r.theme) else r.theme, int(r.n_places), None if pd.isna(r.is_new) else bool(r.is_new))
+            for r in frame.itertuples()]
+
+
+def test_initiative_tables_are_the_pages_tables_of_every_initiative(wcon):
+    """The page's shared, new and per-place tables from the chart-sized query = those computed from every row."""
+    for case in _filter_cases(wcon):
+        themes = case.pop("themes", ())
+        every = reference_queries.initiative_rows(wcon, **case)
+        for n, uses in ((3, 2), (200, 24)):
+            shared, n_shared, new, n_new, places = _old_initiative_tables(every, themes, n, uses)
+            got = queries.initiative_tables(wcon, n=n, uses=uses, themes=themes, **case)
+            s = got[got.part == "shared"]
+            got_shared = [(g.name.iloc[0], [(r.region_id, int(r.year), r.doc_id, int(r.sent_no)) for r in g.itertuples()],
+                           int(g.n_uses.iloc[0])) for _, g in s.groupby("rank", sort=True)]
+            assert got_shared == shared, (case, themes, n)
+            assert (s.total == n_shared).all()
+            g_new = got[got.part == "new"]
+            assert _rows(g_new) == _rows(new) and (g_new.total == n_new).all(), (case, themes, n)
+            g_place = got[got.part == "place"]
+            assert set(g_place.region_id) == set(places)
+            for region, (rows, total) in places.items():
+                mine = g_place[g_place.region_id == region]
+                assert _rows(mine) == _rows(rows) and (mine.total == total).all(), (case, region, n)
+
+
+def test_initiative_years_give_the_decks_matrix_of_every_initiative(wcon):
+    from app import deck
+    every = reference_queries.initiative_rows(wcon)
+    places = list(dict.fromkeys(every.region_id))
+    years, first_name, mentions = {}, {}, {}
+    for r in every.itertuples():
+        years.setdefault(r.name_norm, {}).setdefault(r.region_id, set()).add(int(r.year))
+        first_name.setdefault(r.name_norm, r.name)
+        mentions[r.name_norm] = mentions.get(r.name_norm, 0) + 1
+    rows = queries.initiative_years(wcon)
+    assert {(r.name_norm, r.region_id): set(r.years) for r in rows.itertuples()} == \
+        {(k, p): ys for k, v in years.items() for p, ys in v.items()}
+    assert dict(zip(rows.name_norm, rows.name)) == first_name
+    assert dict(zip(rows.name_norm, rows.mentions)) == mentions
+    headers, table = deck.initiative_matrix(rows, places, {})
+    assert headers == places and table

