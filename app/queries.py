@@ -4,6 +4,8 @@ Pages and chart builders call these; no other module holds SQL. Each function
 takes a DuckDB connection (or cursor) and plain filter values; an empty
 sequence means "no restriction". Values are always bound, never formatted in.
 """
+import re
+
 import duckdb
 import pandas as pd
 
@@ -107,19 +109,6 @@ def theme_counts(con, regions=(), years=(), doc_types=()):
         where {_DOC_FILTER}
         group by d.region_id, d.year, c.theme
         order by d.region_id, d.year, c.theme""", _doc_params(regions, years, doc_types))
-
-
-def theme_sentences(con, theme, regions=(), years=(), doc_types=()):
-    """The body sentences whose main theme is `theme`, with document, section and matched terms."""
-    params = _doc_params(regions, years, doc_types) | {"theme": theme}
-    return _df(con, f"""
-        select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
-               st.evidence, st.score
-        from sentences s
-        join documents d using (doc_id)
-        left join sentence_themes st on st.doc_id = s.doc_id and st.sent_no = s.sent_no and st.theme = s.main_theme
-        where not s.is_heading and s.main_theme = $theme and {_DOC_FILTER}
-        order by d.region_id, d.year, s.doc_id, s.sent_no""", params)
 
 
 def term_counts_first_last(con, region, years=(), doc_types=()):
@@ -525,31 +514,91 @@ def terms_top(con, n=TOP_N, regions=(), years=(), doc_types=()):
         where {_DOC_FILTER} group by d.term""", _doc_params(regions, years, doc_types), n)
 
 
+def _doc_window(con, counts_sql, params, limit, offset):
+    """(doc_ids whose rows hold rows offset..offset+limit of a listing in document order, rows before the first, total).
+
+    `counts_sql` gives (doc_id, n) for the filtered documents `d`: how many rows each holds. The listing runs
+    by place, year and document, so a page needs only the few documents that hold it, read by equality
+    (a zone-map lookup each), never the whole table sorted.
+    """
+    rows = con.execute(f"""
+        with c as ({counts_sql}),
+        o as (select c.doc_id, c.n, sum(c.n) over (order by d.region_id, d.year, d.doc_id) - c.n as before
+              from c join documents d using (doc_id) where c.n > 0)
+        select (select coalesce(sum(n), 0) from o), doc_id, before from o
+        where before < $w_end and before + n > $w_start order by before""",
+                       params | {"w_start": int(offset), "w_end": int(offset) + int(limit)}).fetchall()
+    if not rows:
+        total = con.execute(f"select coalesce(sum(n), 0) from ({counts_sql})", params).fetchone()[0]
+        return [], 0, int(total)
+    return [r[1] for r in rows], int(rows[0][2]), int(rows[0][0])
+
+
+def _window_rows(con, select_sql, order, params, doc_ids, skip, limit):
+    """The rows of `select_sql` (with `$doc` for one document) in the window's documents, `skip` rows in, `limit` long."""
+    if not doc_ids:
+        return None
+    names = [f"w_doc{i}" for i in range(len(doc_ids))]
+    union = " union all ".join(f"({select_sql.replace('$doc', '$' + n)})" for n in names)
+    sql = f"select * from ({union}) order by {order} limit $w_limit offset $w_skip"
+    used = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
+    return _df(con, sql, used | dict(zip(names, doc_ids)) | {"w_limit": int(limit), "w_skip": int(skip)})
+
+
 def facts_page(con, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_types=(), themes=(), kinds=(), units=()):
-    """One page of `facts` (same columns and order) and the number of filtered facts."""
+    """One page of the filtered facts with their document and sentence, and the number of filtered facts.
+
+    In place, year, document and position order; read from the few documents that hold the page.
+    """
     params = _fact_params(regions, years, doc_types, themes, kinds, units)
-    return _page(con, f"""
+    doc_ids, before, total = _doc_window(con, f"""
+        select f.doc_id, count(*) as n from facts f join documents d using (doc_id)
+        where {_DOC_FILTER} and {_FACT_FILTER.replace("d.", "f.")} group by f.doc_id""",
+                                         params, limit, offset)
+    frame = _window_rows(con, f"""
         select f.fact_id, d.region_id, d.year, d.doc_id, d.title, f.sent_no, f.indicator, f.surface,
                f.value, f.value_max, f.unit, f.kind, f.comparator, f.approximate, f.theme,
-               s.text as sentence, s.text_simplified as sentence_simplified, s.section
+               s.text as sentence, s.text_simplified as sentence_simplified, s.section, f.char_start
         from facts f
         join documents d using (doc_id)
         join sentences s on s.doc_id = f.doc_id and s.sent_no = f.sent_no
-        where {_DOC_FILTER} and {_FACT_FILTER.replace("d.", "f.")}
-        order by d.region_id, d.year, f.doc_id, f.sent_no, f.char_start""", params, limit, offset)
+        where f.doc_id = $doc and s.doc_id = $doc and {_FACT_FILTER.replace("d.", "f.")}""",
+                         "region_id, year, doc_id, sent_no, char_start", params, doc_ids, offset - before, limit)
+    if frame is None:
+        frame = _df(con, """select null::integer as fact_id, null::varchar as region_id, null::integer as year,
+                                   null::varchar as doc_id, null::varchar as title, null::integer as sent_no,
+                                   null::varchar as indicator, null::varchar as surface, null::double as value,
+                                   null::double as value_max, null::varchar as unit, null::varchar as kind,
+                                   null::varchar as comparator, null::boolean as approximate, null::varchar as theme,
+                                   null::varchar as sentence, null::varchar as sentence_simplified,
+                                   null::varchar as section, null::integer as char_start where false""")
+    return frame.drop(columns="char_start"), total
 
 
 def theme_sentences_page(con, theme, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_types=()):
-    """One page of `theme_sentences` (same columns and order) and the number of such sentences."""
+    """One page of the body sentences whose main theme is `theme` (document, section, matched terms), and their number.
+
+    In place, year, document and sentence order; counted from doc_theme_counts and read from the few
+    documents that hold the page.
+    """
     params = _doc_params(regions, years, doc_types) | {"theme": theme}
-    return _page(con, f"""
+    doc_ids, before, total = _doc_window(con, f"""
+        select c.doc_id, c.n_sentences as n from doc_theme_counts c join documents d using (doc_id)
+        where c.theme = $theme and {_DOC_FILTER}""", params, limit, offset)
+    frame = _window_rows(con, """
         select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
                st.evidence, st.score
         from sentences s
         join documents d using (doc_id)
         left join sentence_themes st on st.doc_id = s.doc_id and st.sent_no = s.sent_no and st.theme = s.main_theme
-        where not s.is_heading and s.main_theme = $theme and {_DOC_FILTER}
-        order by d.region_id, d.year, s.doc_id, s.sent_no""", params, limit, offset)
+        where s.doc_id = $doc and d.doc_id = $doc and not s.is_heading and s.main_theme = $theme""",
+                         "region_id, year, doc_id, sent_no", params, doc_ids, offset - before, limit)
+    if frame is None:
+        frame = _df(con, """select null::varchar as region_id, null::integer as year, null::varchar as doc_id,
+                                   null::varchar as title, null::integer as sent_no, null::varchar as section,
+                                   null::varchar as text, null::varchar as text_simplified, null::varchar as evidence,
+                                   null::double as score where false""")
+    return frame, total
 
 
 def documents_page(con, limit=PAGE_SIZE, offset=0, regions=(), years=(), doc_types=()):

@@ -399,13 +399,17 @@ def stylesheet():
     st.markdown(render.stylesheet(labels().theme_color), unsafe_allow_html=True)
 
 
-def sentence_list(frame, lab, terms_col="evidence", limit=200):
-    """Sentences as a readable list: text with matched terms marked, then document and section."""
+def sentence_list(frame, lab, terms_col="evidence", limit=200, total=None):
+    """Sentences as a readable list: text with matched terms marked, then document and section.
+
+    `total`: how many sentences there are when `frame` holds only the first of them.
+    """
     rows = []
     for r in frame.head(limit).itertuples():
         terms = [x for x in str(getattr(r, terms_col, "") or "").split("、") if x]
         doc = f"{lab.region_name.get(r.region_id, r.region_id)} {r.year} 《{r.title}》 #{r.sent_no}"
         rows.append((r.text, r.text_simplified, terms, " · ".join(x for x in (doc, r.section or "", "、".join(terms)) if x)))
     st.markdown(render.sentence_list(rows), unsafe_allow_html=True)
-    if len(frame) > limit:
-        st.caption(f"… {len(frame) - limit}")
+    total = len(frame) if total is None else total
+    if total > limit:
+        st.caption(f"… {total - limit}")

@@ -96,3 +96,16 @@ def initiative_rows(con, regions=(), years=(), doc_types=()):
         join place_first pf using (region_id, name_norm)
         join place_start ps using (region_id)
         order by r.region_id, r.year, r.doc_id, r.sent_no, r.char_start""", _doc_params(regions, years, doc_types))
+
+
+def theme_sentences(con, theme, regions=(), years=(), doc_types=()):
+    """The body sentences whose main theme is `theme`, with document, section and matched terms."""
+    params = _doc_params(regions, years, doc_types) | {"theme": theme}
+    return _df(con, f"""
+        select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
+               st.evidence, st.score
+        from sentences s
+        join documents d using (doc_id)
+        left join sentence_themes st on st.doc_id = s.doc_id and st.sent_no = s.sent_no and st.theme = s.main_theme
+        where not s.is_heading and s.main_theme = $theme and {_DOC_FILTER}
+        order by d.region_id, d.year, s.doc_id, s.sent_no""", params)

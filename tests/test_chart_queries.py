@@ -50,21 +50,28 @@ def test_top_unit_is_the_most_frequent(wcon):
     assert queries.top_unit(wcon, regions=["no such place"]) is None
 
 
-def test_pages_cover_the_full_query_in_order(wcon):
-    cases = [(queries.facts_page, reference_queries.facts, {}),
-             (queries.documents_page, queries.documents, {}),
-             (lambda c, **k: queries.theme_sentences_page(c, "economy", **k),
-              lambda c, **k: queries.theme_sentences(c, "economy", **k), {})]
+@pytest.mark.parametrize("size", [7, 40])
+def test_pages_cover_the_full_query_in_order(wcon, size):
+    """Paged tables (read from the documents that hold each page) give the rows of the whole query, in order."""
+    region = queries.documents(wcon).region_id.iloc[-1]
+    last = queries.years(wcon)[-3:]
+    cases = [(queries.documents_page, queries.documents, {})]
+    for kw in ({}, {"regions": [region]}, {"years": last, "doc_types": ["plan", "summary"]}):
+        cases += [(lambda c, **k: queries.theme_sentences_page(c, "economy", **k),
+                   lambda c, **k: reference_queries.theme_sentences(c, "economy", **k), kw)]
+    for kw in ({}, {"regions": [region]}, {"kinds": ["target"], "years": last}, {"themes": ["economy", "party"]},
+               {"units": ["个"]}):
+        cases += [(queries.facts_page, reference_queries.facts, kw)]
     for paged, whole, kw in cases:
         full = whole(wcon, **kw)
         parts, offset = [], 0
         while True:
-            page, total = paged(wcon, limit=7, offset=offset, **kw)
+            page, total = paged(wcon, limit=size, offset=offset, **kw)
             assert total == len(full)
             if page.empty:
                 break
             parts.append(page)
-            offset += 7
+            offset += size
         got = pd.concat(parts, ignore_index=True) if parts else full.iloc[:0]
         pd.testing.assert_frame_equal(got.reset_index(drop=True), full.reset_index(drop=True), check_dtype=False)
 

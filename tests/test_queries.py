@@ -51,7 +51,7 @@ def test_theme_counts_match_an_independent_count(con, built_warehouse):
 
 
 def test_theme_sentences_carry_document_section_and_evidence(con):
-    rows = queries.theme_sentences(con, "economy", regions=["xiangshan"], years=[2023])
+    rows, _ = queries.theme_sentences_page(con, "economy", limit=1000, regions=["xiangshan"], years=[2023])
     assert not rows.empty
     assert {"doc_id", "title", "section", "text", "evidence"} <= set(rows.columns)
     assert rows.evidence.fillna("").str.len().gt(0).any()

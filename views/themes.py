@@ -4,6 +4,9 @@ import streamlit as st
 from app import ui
 from app.ui import tr
 
+# Sentences the drill-down lists; past them it says how many more there are.
+DRILL_ROWS = 200
+
 ui.page_header("page_themes", "themes_intro")
 flt = ui.filters()
 lab = ui.labels()
@@ -49,9 +52,10 @@ g, th = st.session_state[gkey], st.session_state[tkey]
 ui.set_page_param("g", g)
 ui.set_page_param("th", th)
 region, year = g.rsplit("-", 1)
-rows = ui.query("theme_sentences", theme=th, regions=[region], years=[int(year)], doc_types=flt.doc_types)
-st.markdown(f"**{tr('drill_count', group=group_label[g], theme=lab.theme_name.get(th, th), n=len(rows))}**")
+rows, total = ui.query("theme_sentences_page", theme=th, limit=DRILL_ROWS, regions=[region], years=[int(year)],
+                       doc_types=flt.doc_types)
+st.markdown(f"**{tr('drill_count', group=group_label[g], theme=lab.theme_name.get(th, th), n=total)}**")
 if rows.empty:
     st.info(tr("no_data"))
 else:
-    ui.sentence_list(rows, lab)
+    ui.sentence_list(rows, lab, limit=DRILL_ROWS, total=total)
