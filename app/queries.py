@@ -127,6 +127,8 @@ def term_counts_first_last(con, region, years=(), doc_types=()):
 
 # Keyword in context: a term of at least this many characters is looked up in the bigram index.
 KWIC_MIN_INDEXED = 2
+# Candidates checked against the text at least per round: a longer word's bigrams rarely all occur without it.
+KWIC_MIN_BATCH = 100
 
 
 def _bigrams(term):
@@ -134,38 +136,58 @@ def _bigrams(term):
 
 
 def kwic(con, term, regions=(), years=(), doc_types=(), limit=500):
-    """Sentences containing `term` in the original or the Simplified text.
+    """Sentences containing `term` in the original or the Simplified text, the first `limit` in place and year order.
 
     Candidates come from the character-bigram index (sentence_bigrams: every
-    bigram of a matching sentence is in it), then the exact test; a word with
-    an unknown bigram returns at once. A one-character term is a scan.
+    bigram of a matching sentence is in it): the sentences of the word's rarest
+    bigram (each bigram counted by an equality lookup, a few row groups of the
+    sorted index), taken in display order a batch at a time and checked against
+    the text, so only about the sentences shown are read. A word with an
+    unknown bigram returns at once. A one-character term is a scan.
     """
     params = _doc_params(regions, years, doc_types) | {"term": term, "limit": int(limit)}
-    where = f"(contains(s.text_simplified, $term) or contains(s.text, $term)) and {_DOC_FILTER}"
     select = """
         select d.region_id, d.year, d.doc_id, d.title, s.sent_no, s.section, s.text, s.text_simplified,
                s.main_theme"""
-    order = "order by d.region_id, d.year, s.doc_id, s.sent_no limit $limit"
-    grams = _bigrams(term or "")
+    match = "(contains(s.text_simplified, $term) or contains(s.text, $term))"
+    order = "order by d.region_id, d.year, s.doc_id, s.sent_no"
     if len(term or "") < KWIC_MIN_INDEXED:
-        return _df(con, f"{select} from sentences s join documents d using (doc_id) where {where} {order}", params)
-    names = [f"g{i}" for i in range(len(grams))]
-    hits = con.execute(f"""
-        select list(doc_id order by doc_id, sent_no), list(sent_no order by doc_id, sent_no) from (
-            select doc_id, sent_no from sentence_bigrams
-            where bigram in ({", ".join("$" + n for n in names)})
-            group by doc_id, sent_no having count(*) = $n_grams)""",
-                       dict(zip(names, grams)) | {"n_grams": len(grams)}).fetchall()[0]
-    if not hits[0]:   # a bigram no sentence has: nothing to read
-        return _df(con, f"{select} from sentences s join documents d using (doc_id) where false")
-    params |= {"hit_docs": hits[0], "hit_sents": hits[1]}
-    return _df(con, f"""
-        with hits as (select unnest($hit_docs::varchar[]) as doc_id, unnest($hit_sents::integer[]) as sent_no)
-        {select}
-        from hits h
-        join sentences s on s.doc_id = h.doc_id and s.sent_no = h.sent_no
+        return _df(con, f"""{select} from sentences s join documents d using (doc_id)
+                            where {match} and {_DOC_FILTER} {order} limit $limit""", params)
+    rarest = None
+    for gram in _bigrams(term):
+        n = con.execute("select count(*) from sentence_bigrams where bigram = $g", {"g": gram}).fetchone()[0]
+        if n == 0:   # a bigram no sentence has: nothing to read
+            return _df(con, f"{select} from sentences s join documents d using (doc_id) where false")
+        rarest = min(rarest or (n, gram), (n, gram))
+    candidates = "select doc_id, sent_no from sentence_bigrams where bigram = $gram"
+    # Two steps: the batch's sentences by row id (a scan of two narrow columns), then their text by row id. As
+    # one statement DuckDB reads the text of every sentence before it keeps the batch's.
+    find_sql = f"""
+        with hits as (
+            select c.doc_id, c.sent_no from ({candidates}) c join documents d using (doc_id)
+            where {_DOC_FILTER} order by d.region_id, d.year, c.doc_id, c.sent_no limit $batch offset $skip)
+        select (select count(*) from hits), coalesce(list(s.rowid), [])
+        from sentences s where (s.doc_id, s.sent_no) in (select doc_id, sent_no from hits)"""
+    read_sql = f"""
+        {select}, {match} as matched
+        from (select unnest($ids::bigint[]) as row_id) x
+        join sentences s on s.rowid = x.row_id
         join documents d on d.doc_id = s.doc_id
-        where {where} {order}""", params)
+        {order}"""
+    params = {k: v for k, v in params.items() if k not in ("limit", "term")} | {"gram": rarest[1]}
+    frames, found, skip = [], 0, 0
+    while found < limit:
+        batch = max(int(limit) - found, KWIC_MIN_BATCH)
+        n_candidates, ids = con.execute(find_sql, params | {"batch": batch, "skip": skip}).fetchone()
+        frame = _df(con, read_sql, {"ids": list(ids), "term": term})
+        frame = frame[frame.matched.astype(bool)].drop(columns="matched").head(int(limit) - found)
+        frames.append(frame.reset_index(drop=True))
+        found += len(frame)
+        skip += batch
+        if n_candidates < batch:   # the candidates are exhausted
+            break
+    return pd.concat(frames, ignore_index=True)
 
 
 def fact_units(con):

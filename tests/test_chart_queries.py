@@ -265,3 +265,23 @@ def test_initiative_years_give_the_decks_matrix_of_every_initiative(wcon):
     assert dict(zip(rows.name_norm, rows.mentions)) == mentions
     headers, table = deck.initiative_matrix(rows, places, {})
     assert headers == places and table
+
+
+def test_kwic_in_batches_equals_the_first_sentences_of_a_scan(wcon):
+    """Keyword in context reads its candidates a batch at a time: the rows are the scan's first `limit`, filters applied."""
+    import re
+    s = wcon.execute("""select d.region_id, d.year, s.doc_id, s.sent_no, s.text, s.text_simplified
+                        from sentences s join documents d using (doc_id)""").df()
+    region = queries.documents(wcon).region_id.iloc[0]
+    for term in ("就业", "经济发展", "党建引领", "社区"):
+        for case in ({}, {"regions": [region]}, {"years": queries.years(wcon)[-2:]}):
+            hits = s[s.text.str.contains(re.escape(term)) | s.text_simplified.str.contains(re.escape(term))]
+            if "regions" in case:
+                hits = hits[hits.region_id.isin(case["regions"])]
+            if "years" in case:
+                hits = hits[hits.year.isin(case["years"])]
+            hits = hits.sort_values(["region_id", "year", "doc_id", "sent_no"])
+            for limit in (1, 7, 120, 10 ** 6):
+                got = queries.kwic(wcon, term, limit=limit, **case)
+                assert list(zip(got.doc_id, got.sent_no)) == list(zip(hits.doc_id, hits.sent_no))[:limit], \
+                    (term, case, limit)
