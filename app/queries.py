@@ -239,6 +239,16 @@ def counts(con, regions=(), years=(), doc_types=()):
 
 # ------------------------------------------------------------------ leaders' view (issue 12)
 
+def _cut(n):
+    """SQL: the `n`-th smallest `pos` of a group (its largest when it has fewer, null for n = 0).
+
+    Rows up to it are a group's first `n`: an aggregate over one integer, where a window numbering the
+    rows would sort every row with its text columns.
+    """
+    return (f"case when {n} <= 0 then null when count(*) <= {n} then max(pos) "
+            f"else list_max(min(pos, least({n}, 999999)::bigint)) end")
+
+
 # Headline facts and follow-through links a place's card or brief shows at most, when the caller does not say.
 PLACE_FACTS = 5
 
@@ -288,17 +298,20 @@ def follow_through(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), theme
     target's year, document, sentence and fact.
     """
     return _df(con, f"""
-        with l as (
+        with docs as (
+            select d.doc_id, d.year, d.title, row_number() over (order by d.region_id, d.year, d.doc_id) as doc_ord
+            from documents d where {_DOC_FILTER}
+        ), l as (
             select l.*, d.year as target_year, d.title as target_title,
-                   row_number() over (partition by l.region_id
-                                      order by d.year, l.target_doc_id, l.target_sent_no, l.target_fact_id) as nth
+                   (d.doc_ord::hugeint << 64) + (l.target_sent_no::hugeint << 32) + l.target_fact_id as pos
             from fact_links l
-            join documents d on d.doc_id = l.target_doc_id
-            join facts tf on tf.fact_id = l.target_fact_id
+            join docs d on d.doc_id = l.target_doc_id
             join documents ad on ad.doc_id = l.achievement_doc_id
-            where {_DOC_FILTER}
-              and ($themes::varchar[] is null or list_contains($themes::varchar[], tf.theme))
+            where ($themes::varchar[] is null
+                   or l.target_fact_id in (select fact_id from facts where list_contains($themes::varchar[], theme)))
               and ($a_years::integer[] is null or list_contains($a_years::integer[], ad.year))
+        ), cut as (
+            select region_id, {_cut("$n")} as cut from l group by region_id
         )
         select l.region_id, l.target_fact_id, l.achievement_fact_id,
                l.target_doc_id, l.target_sent_no, l.target_year, l.target_title,
@@ -311,8 +324,8 @@ def follow_through(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), theme
         join facts tf on tf.fact_id = l.target_fact_id
         join facts af on af.fact_id = l.achievement_fact_id
         join documents ad on ad.doc_id = l.achievement_doc_id
-        where l.nth <= $n
-        order by l.region_id, l.target_year, l.target_doc_id, l.target_sent_no, l.target_fact_id""",
+        join cut c on c.region_id = l.region_id and l.pos <= c.cut
+        order by l.region_id, l.pos""",
                _doc_params(regions, years, doc_types) | {"themes": _list(themes), "n": int(n),
                                                          "a_years": _list(achievement_years, int)})
 
@@ -351,12 +364,6 @@ _INITIATIVE_FIRSTS = f"""
         join place_first pf using (region_id, name_norm)
         join place_start ps using (region_id)
     )"""
-
-
-def _cut(n):
-    """SQL: the `n`-th smallest `pos` of a group (its largest when it has fewer, null for n = 0)."""
-    return (f"case when {n} <= 0 then null when count(*) <= {n} then max(pos) "
-            f"else list_max(min(pos, least({n}, 999999)::bigint)) end")
 
 
 def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), years=(), doc_types=(), themes=()):
