@@ -347,23 +347,28 @@ _INITIATIVE_FIRSTS = f"""
         select d.doc_id, d.region_id, d.year, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
         from documents d where {_DOC_FILTER}
     ), rows_f as (
-        select d.region_id, d.year, i.doc_id, i.sent_no, i.name, i.name_norm, i.theme, i.rule,
+        select d.region_id, d.year, i.name_norm, i.theme,
                (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos
         from initiatives i join docs d using (doc_id)
     ), n_places as (
         select name_norm, count(distinct region_id) as n_places from rows_f group by all
     ), first_rows as (
-        select region_id, year, name_norm, min(pos) as pos, arg_min(struct_pack(doc_id, sent_no, name, theme, rule), pos) as m
+        select region_id, year, name_norm, min(pos) as pos
         from rows_f where $themes::varchar[] is null or list_contains($themes::varchar[], theme)
         group by region_id, year, name_norm
     ), firsts as materialized (
-        select r.region_id, r.year, r.name_norm, r.pos, r.m.doc_id, r.m.sent_no, r.m.name, r.m.theme, r.m.rule,
-               np.n_places, case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
+        select r.region_id, r.year, r.name_norm, r.pos, np.n_places,
+               case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
         from first_rows r
         join n_places np using (name_norm)
         join place_first pf using (region_id, name_norm)
         join place_start ps using (region_id)
     )"""
+# A mention's document, sentence and offset from its position, and its columns (initiatives' key).
+_INITIATIVE_AT = """
+    join docs dd on dd.doc_ord = {pos} >> 40
+    join initiatives {alias} on {alias}.doc_id = dd.doc_id and {alias}.sent_no = ({pos} >> 20) & 1048575
+                            and {alias}.char_start = {pos} & 1048575"""
 
 
 def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), years=(), doc_types=(), themes=()):
@@ -382,31 +387,35 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
     return _df(con, f"""
         with {_INITIATIVE_FIRSTS},
         place_cut as (
-            select region_id, count(*) as total, {_cut('$n')} as cut from firsts group by region_id
+            select region_id, count(*) as total, {_cut("$n")} as cut from firsts group by region_id
         ), new_total as (
             select count(*) as total from firsts where is_new
         ), names as (
-            select name_norm, arg_min(name, pos) as first_name, min(pos) as first_at,
-                   count(distinct region_id) as n_shown, count(*) as n_uses, {_cut('$uses')} as cut
+            select name_norm, min(pos) as first_at, count(distinct region_id) as n_shown, count(*) as n_uses,
+                   {_cut("$uses")} as cut
             from firsts where n_places > 1 group by name_norm
         ), ranked_names as (
             select *, row_number() over (order by n_shown desc, first_at) as rank, count(*) over () as total
             from names
+        ), shown as (
+            select 'place' as part, f.*, null::bigint as rank, c.total, null::bigint as n_uses, null::bigint as name_at
+            from firsts f join place_cut c on c.region_id = f.region_id and f.pos <= c.cut
+            union all
+            select * from (
+                select 'new', f.*, null, (select total from new_total), null, null
+                from firsts f where f.is_new order by f.pos limit $n)
+            union all
+            select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_at
+            from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
+            where r.rank <= $n
         )
-        select 'place' as part, f.region_id, f.year, f.doc_id, f.sent_no, f.name, f.name_norm, f.theme, f.rule,
-               f.n_places, f.is_new, null::bigint as rank, c.total, null::bigint as n_uses, f.pos
-        from firsts f join place_cut c on c.region_id = f.region_id and f.pos <= c.cut
-        union all
-        select * from (
-            select 'new', f.region_id, f.year, f.doc_id, f.sent_no, f.name, f.name_norm, f.theme, f.rule, f.n_places,
-                   f.is_new, null, (select total from new_total), null, f.pos
-            from firsts f where f.is_new order by f.pos limit $n)
-        union all
-        select 'shared', f.region_id, f.year, f.doc_id, f.sent_no, r.first_name, f.name_norm, f.theme, f.rule,
-               f.n_places, f.is_new, r.rank, r.total, r.n_uses, f.pos
-        from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
-        where r.rank <= $n
-        order by part, rank, pos""", params).drop(columns="pos")
+        select s.part, s.region_id, s.year, i.doc_id, i.sent_no, coalesce(n.name, i.name) as name, s.name_norm,
+               i.theme, i.rule, s.n_places, s.is_new, s.rank, s.total, s.n_uses
+        from shown s
+        {_INITIATIVE_AT.format(pos="s.pos", alias="i")}
+        left join (select x.name_at, n.name from (select distinct name_at from shown where name_at is not null) x
+                   {_INITIATIVE_AT.format(pos="x.name_at", alias="n").replace("dd", "nd")}) n on n.name_at = s.name_at
+        order by s.part, s.rank, s.pos""", params)
 
 
 def initiative_years(con, regions=(), years=(), doc_types=()):
