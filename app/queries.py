@@ -425,18 +425,22 @@ def initiative_years(con, regions=(), years=(), doc_types=()):
     name as first written in place, year and document order, `mentions` the name's mentions in all places.
     """
     return _df(con, f"""
-        with rows_f as (
-            select d.region_id, d.year, i.doc_id, i.sent_no, i.char_start, i.name, i.name_norm
-            from initiatives i join documents d using (doc_id) where {_DOC_FILTER}
+        with docs as (
+            select d.doc_id, d.region_id, d.year,
+                   row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
+            from documents d where {_DOC_FILTER}
+        ), rows_f as (
+            select d.region_id, d.year, i.name_norm, (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos
+            from initiatives i join docs d using (doc_id)
         ), names as (
-            select name_norm, arg_min(name, (region_id, year, doc_id, sent_no, char_start)) as name,
-                   count(*) as mentions
-            from rows_f group by name_norm
+            select name_norm, min(pos) as name_at, count(*) as mentions from rows_f group by name_norm
+        ), places as (
+            select name_norm, region_id, list(distinct year order by year) as years from rows_f group by all
         )
-        select r.name_norm, r.region_id, list(distinct r.year order by r.year) as years, n.name, n.mentions
-        from rows_f r join names n using (name_norm)
-        group by r.name_norm, r.region_id, n.name, n.mentions
-        order by r.name_norm, r.region_id""", _doc_params(regions, years, doc_types))
+        select p.name_norm, p.region_id, p.years, i.name, n.mentions
+        from places p join names n using (name_norm)
+        {_INITIATIVE_AT.format(pos="n.name_at", alias="i")}
+        order by p.name_norm, p.region_id""", _doc_params(regions, years, doc_types))
 
 
 def place_initiatives(con, region_id, year):
