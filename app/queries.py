@@ -550,10 +550,21 @@ def fact_indicators_top(con, n=TOP_N, regions=(), years=(), doc_types=(), themes
 
 
 def terms_top(con, n=TOP_N, regions=(), years=(), doc_types=()):
-    """Terms by count in the filtered documents: the top `n` (key = term), then an 'others' row (is_other)."""
-    return _top_with_others(con, f"""
-        select d.term as key, sum(d.count)::bigint as n from term_totals d
-        where {_DOC_FILTER} group by d.term""", _doc_params(regions, years, doc_types), n)
+    """Terms by count in the filtered documents: the top `n` (key = term), then an 'others' row (is_other).
+
+    Without a place, from the per-year totals (term_year_totals), not every place's rows.
+    """
+    if regions:
+        grouped = f"select d.term as key, sum(d.count)::bigint as n from term_totals d where {_DOC_FILTER} group by d.term"
+    else:
+        grouped = """select d.term as key, sum(d.count)::bigint as n from term_year_totals d
+                     where ($years::integer[] is null or list_contains($years::integer[], d.year))
+                       and ($doc_types::varchar[] is null or list_contains($doc_types::varchar[], d.doc_type))
+                     group by d.term"""
+    params = _doc_params(regions, years, doc_types)
+    if not regions:
+        del params["regions"]
+    return _top_with_others(con, grouped, params, n)
 
 
 def _doc_window(con, counts_sql, params, limit, offset):
@@ -660,19 +671,31 @@ def term_pair_counts(con, region, compare_with=None, years=(), doc_types=()):
     """Per term, its count in `region` (y_a) and in `compare_with` or every other region (y_b), by term.
 
     What the keyness chart needs (analysis.keyness_from_pairs), one row per term,
-    summed in DuckDB from term_totals; no rows when either side has no words.
+    summed in DuckDB: the region's from term_totals, the rest as the corpus's
+    per-year totals (term_year_totals) less the region's, so no query sums
+    every place's rows; no rows when either side has no words.
     """
     if not region or region == compare_with:
         return pd.DataFrame(columns=["term", "y_a", "y_b"])
+    params = {k: v for k, v in _doc_params((), years, doc_types).items() if k != "regions"} | {
+        "a": region, "b": compare_with}
+    year_type = """($years::integer[] is null or list_contains($years::integer[], d.year))
+        and ($doc_types::varchar[] is null or list_contains($doc_types::varchar[], d.doc_type))"""
+    if compare_with:
+        other = f"select d.term, sum(d.count) as n from term_totals d where d.region_id = $b and {year_type} group by d.term"
+    else:
+        del params["b"]
+        other = f"""
+            select coalesce(e.term, a.term) as term, coalesce(e.n, 0) - coalesce(a.n, 0) as n
+            from (select d.term, sum(d.count) as n from term_year_totals d where {year_type} group by d.term) e
+            full join a using (term)"""
     frame = _df(con, f"""
-        select d.term,
-               sum(case when d.region_id = $a then d.count else 0 end)::bigint as y_a,
-               sum(case when d.region_id <> $a and ($b::varchar is null or d.region_id = $b)
-                        then d.count else 0 end)::bigint as y_b
-        from term_totals d
-        where {_DOC_FILTER} and ($b::varchar is null or d.region_id in ($a, $b))
-        group by d.term having sum(d.count) > 0 order by d.term""",
-                _doc_params((), years, doc_types) | {"a": region, "b": compare_with})
+        with a as (
+            select d.term, sum(d.count) as n from term_totals d where d.region_id = $a and {year_type} group by d.term
+        ), b as ({other})
+        select term, coalesce(a.n, 0)::bigint as y_a, coalesce(b.n, 0)::bigint as y_b
+        from a full join b using (term)
+        where coalesce(a.n, 0) + coalesce(b.n, 0) > 0 order by term""", params)
     if frame.empty or frame.y_a.sum() == 0 or (compare_with and frame.y_b.sum() == 0):
         return frame.iloc[:0]
     return frame

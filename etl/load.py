@@ -61,6 +61,7 @@ create table term_totals (
 create table fact_summary (
     region_id varchar not null, year integer, doc_type varchar, theme varchar, kind varchar, unit varchar,
     indicator varchar, n_facts integer, value_sum double, value_min double, value_max double);
+create table term_year_totals (year integer, doc_type varchar, term varchar not null, count bigint);
 create table sentence_bigrams (bigram varchar not null, doc_id varchar not null, sent_no integer not null);
 create table doc_content_hashes (doc_id varchar primary key, content_hash varchar not null, text_key varchar);
 """
@@ -167,7 +168,15 @@ GROUP_AGGREGATES = {
         from facts f join documents d using (doc_id) where {_GROUP}
         group by all order by all""",
 }
-AGGREGATES = [*DOC_AGGREGATES, *GROUP_AGGREGATES]
+# Aggregates over (year, type), summed over places from the group aggregates: rebuilt, after them, for
+# the (year, type) of a changed document.
+_YEAR_TYPE = "($all or (year is not distinct from $year::integer and doc_type is not distinct from $doc_type::varchar))"
+YEAR_TYPE_AGGREGATES = {
+    "term_year_totals": f"""
+        select year, doc_type, term, sum(count)::bigint as count from term_totals where {_YEAR_TYPE}
+        group by all order by all""",
+}
+AGGREGATES = [*DOC_AGGREGATES, *GROUP_AGGREGATES, *YEAR_TYPE_AGGREGATES]
 
 
 # Documents whose bigrams are indexed in one statement: the distinct over every sentence's bigrams of
@@ -187,6 +196,8 @@ def insert_aggregates(con):
             con.execute(f"insert into {table} {sql}", {"docs": None})
     for table, sql in GROUP_AGGREGATES.items():
         con.execute(f"insert into {table} {sql}", {"region": None, "year": None, "doc_type": None})
+    for table, sql in YEAR_TYPE_AGGREGATES.items():
+        con.execute(f"insert into {table} {sql}", {"all": True, "year": None, "doc_type": None})
 
 
 def insert_keywords(con, n_docs):
@@ -375,6 +386,12 @@ def _refresh_aggregates(con, doc_ids, groups):
             con.execute(f"delete from {table} where region_id = $region and year is not distinct from $year "
                         f"and doc_type is not distinct from $doc_type", group)
             con.execute(f"insert into {table} {sql}", group)
+    for year, doc_type in sorted({(year, doc_type) for _, year, doc_type in groups}, key=str):
+        year_type = {"all": False, "year": year, "doc_type": doc_type}
+        for table, sql in YEAR_TYPE_AGGREGATES.items():
+            con.execute(f"delete from {table} where year is not distinct from $year "
+                        f"and doc_type is not distinct from $doc_type", {"year": year, "doc_type": doc_type})
+            con.execute(f"insert into {table} {sql}", year_type)
 
 
 def _remove_documents(con, doc_ids):

@@ -153,3 +153,9 @@ def test_the_bigram_index_built_in_batches_equals_one_statement(generated_corpus
         whole = f"select * from ({load.DOC_AGGREGATES['sentence_bigrams']})"
         for a, b in ((whole, "select * from sentence_bigrams"), ("select * from sentence_bigrams", whole)):
             assert con.execute(f"select count(*) from ({a} except all {b})", {"docs": None}).fetchone()[0] == 0
+
+
+def test_term_year_totals(raw):
+    t = _table(raw, "terms").merge(_table(raw, "documents")[["doc_id", "year", "doc_type"]], on="doc_id")
+    expected = t.groupby(["year", "doc_type", "term"]).agg(count=("count", "sum")).reset_index()
+    _same(_table(raw, "term_year_totals"), expected, ["year", "doc_type", "term"])
