@@ -429,7 +429,7 @@ def _fact_unit(con, filters):
 
 
 def build_facts_bar(con, filters, lang="zh"):
-    """One bar per fact of a single unit (and the chosen themes), targets and achievements apart: the largest TOP_FACTS."""
+    """One bar per fact of a single unit (and the chosen themes), targets and achievements apart: the largest queries.FACT_BARS."""
     labels = Labels(con, lang)
     unit = _fact_unit(con, filters)
     theme_names = _join([labels.theme_name.get(x, x) for x in filters.themes], lang) if filters.themes else None

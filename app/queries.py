@@ -476,7 +476,7 @@ def place_years(con, regions=(), years=(), doc_types=()):
 
 # ------------------------------------------------------------------ chart-sized results (issue 10)
 # These return what a chart or a table page shows (top N and the rest, one page of rows) so a page
-# never fetches a whole corpus; the functions above stay for the callers that want every row.
+# never fetches a whole corpus (tests/reference_queries.py keeps the whole-corpus queries they replaced).
 
 # Rows of a paged table when the page does not say.
 PAGE_SIZE = 50
@@ -780,10 +780,10 @@ def source_documents(con, limit, groups=None, regions=(), years=(), doc_types=()
 
 
 # Facts a facts chart shows: one bar each, more are not readable.
-TOP_FACTS = 50
+FACT_BARS = 50
 
 
-def facts_chart(con, unit, n=TOP_FACTS, regions=(), years=(), doc_types=(), themes=(), kinds=()):
+def facts_chart(con, unit, n=FACT_BARS, regions=(), years=(), doc_types=(), themes=(), kinds=()):
     """The `n` largest filtered facts of `unit` (ties by fact id), by theme then value, and how many there are (n_facts).
 
     Within a theme and value, facts keep the document order of `facts`.
