@@ -12,6 +12,46 @@ CARD_FACTS = 3
 CARD_LINKS = 3
 # Cards per row on a wide screen (like the emphasis cards below); Streamlit stacks columns on a phone.
 CARDS_PER_ROW = 4
+# Documents a coverage cell names one by one; past them it says how many and their size (the seeds have one or two).
+CELL_DOCS = 2
+# Places with a card: two rows read at a glance; with 50 places the rest are a sidebar choice away (a note says how many).
+MAX_CARDS = 8
+
+
+def capped_places(places):
+    """The first MAX_CARDS places, and a note naming how many are left out (empty when none are)."""
+    if len(places) <= MAX_CARDS:
+        return places, ""
+    return places[:MAX_CARDS], tr("cards_capped", shown=MAX_CARDS, total=len(places))
+
+
+def card_rows(places, per_row=CARDS_PER_ROW):
+    """Rows of `per_row` columns, each column paired with its place."""
+    for start in range(0, len(places), per_row):
+        yield zip(st.columns(per_row), places[start:start + per_row])
+
+
+def coverage_matrix(docs, lab, region_col):
+    """Region × year: one document's type and size, or, for several, how many and their sizes summed.
+
+    At thousands of documents a cell listing each one is unreadable (a dozen
+    per place and year); the translations are read once, not per document.
+    """
+    if docs.empty:
+        return pd.DataFrame(columns=[]).rename_axis(region_col)
+    sent, chars = tr("sentences_unit"), tr("chars_unit")
+    one = [f"{lab.doc_type_name.get(d, d)} · {int(ns)} {sent} · {int(nc):,} {chars}"
+           for d, ns, nc in zip(docs.doc_type, docs.n_sentences, docs.n_chars)]
+    cells = docs.assign(region=docs.region_id.map(lambda r: lab.region_name.get(r, r)), year=docs.year.astype(int),
+                        one=one)
+    cells = cells.groupby(["region", "year"], sort=False).agg(
+        n=("doc_id", "size"), each=("one", " / ".join), sentences=("n_sentences", "sum"), chars=("n_chars", "sum"))
+    several = tr("n_documents_unit")
+    text = [each if n <= CELL_DOCS else f"{n} {several} · {int(s):,} {sent} · {int(c):,} {chars}"
+            for n, each, s, c in zip(cells.n, cells.each, cells.sentences, cells.chars)]
+    matrix = pd.Series(text, index=cells.index).unstack("year").sort_index(axis=1)
+    matrix.columns = [str(y) for y in matrix.columns]
+    return matrix
 
 
 def promise_cards(flt, lab):
@@ -28,9 +68,9 @@ def promise_cards(flt, lab):
         st.info(tr("no_promises"))
         return
     lang = ui.lang()
-    for start in range(0, len(places), CARDS_PER_ROW):
-        cols = st.columns(CARDS_PER_ROW)
-        for col, region_id in zip(cols, places[start:start + CARDS_PER_ROW]):
+    places, capped = capped_places(places)
+    for row in card_rows(places):
+        for col, region_id in row:
             mine = facts[(facts.region_id == region_id) & (facts.place_rank == 1)]
             year = int(mine.year.iloc[0]) if not mine.empty else ""
             rows = []
@@ -44,6 +84,8 @@ def promise_cards(flt, lab):
                       for r in links[links.region_id == region_id].head(CARD_LINKS).itertuples()]
             col.markdown(render.promise_card(lab.region_name.get(region_id, region_id), year, rows, follow,
                                              tr("no_promises")), unsafe_allow_html=True)
+    if capped:
+        st.caption(capped)
     st.markdown(f"**{tr('follow_through')}**")
     st.caption(tr("follow_hint"))
     if links.empty:
@@ -73,24 +115,9 @@ promise_cards(flt, lab)
 st.subheader(tr("coverage"))
 cov = ui.query("coverage", order=ui.region_order())
 region_col = tr("col_region")
-rows, missing = [], []
-for region_id, grp in cov.groupby("region_id", sort=False):
-    name = lab.region_name.get(region_id, region_id)
-    docs = grp.dropna(subset=["doc_id"])
-    if docs.empty:
-        missing.append(name)
-        rows.append({region_col: name, "_year": None, "cell": "—  " + tr("no_document_yet")})
-        continue
-    for d in docs.itertuples():
-        cell = (f"{lab.doc_type_name.get(d.doc_type, d.doc_type)} · {int(d.n_sentences)} {tr('sentences_unit')} · "
-                f"{int(d.n_chars):,} {tr('chars_unit')}")
-        rows.append({region_col: name, "_year": int(d.year), "cell": cell})
-frame = pd.DataFrame(rows)
-matrix = frame.dropna(subset=["_year"]).pivot_table(index=region_col, columns="_year", values="cell",
-                                                     aggfunc=lambda s: " / ".join(s))
-matrix = matrix.reindex([lab.region_name.get(r, r) for r in cov["region_id"].drop_duplicates()])
-matrix.columns = [str(int(y)) for y in matrix.columns]
-matrix = matrix.fillna("")
+missing = [lab.region_name.get(r, r) for r, grp in cov.groupby("region_id", sort=False) if grp.doc_id.isna().all()]
+matrix = coverage_matrix(cov.dropna(subset=["doc_id"]), lab, region_col)
+matrix = matrix.reindex([lab.region_name.get(r, r) for r in cov["region_id"].drop_duplicates()]).fillna("")
 for name in missing:
     matrix.loc[name] = ["—  " + tr("no_document_yet")] + [""] * (len(matrix.columns) - 1)
 matrix.index.name = region_col
@@ -108,12 +135,14 @@ top = ui.chartdata_call("top_themes", whole, with_lang=True)
 if not top:
     st.info(tr("no_data"))
 else:
-    cards = st.columns(max(1, len(top)))
-    order = [r for r in lab.region_order if r in top]
-    for col, region_id in zip(cards, order):
-        year, items, doc_types = top[region_id]
-        col.markdown(render.emphasis_card(lab.region_name.get(region_id, region_id), year, items, doc_types),
-                     unsafe_allow_html=True)
+    order, capped = capped_places([r for r in lab.region_order if r in top])
+    for row in card_rows(order, per_row=max(1, min(CARDS_PER_ROW, len(order)))):
+        for col, region_id in row:
+            year, items, doc_types = top[region_id]
+            col.markdown(render.emphasis_card(lab.region_name.get(region_id, region_id), year, items, doc_types),
+                         unsafe_allow_html=True)
+    if capped:
+        st.caption(capped)
     if len({tuple(top[r][2]) for r in order}) > 1:
         st.caption(tr("emphasis_types_differ"))
     st.caption(tr("emphasis_click_hint"))
