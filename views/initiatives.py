@@ -14,6 +14,8 @@ lang = ui.lang()
 MAX_TABLE_ROWS = 200
 # Place-years a shared initiative lists: past them the row says how many more there are.
 MAX_USES = 24
+# Places shown as tabs; past them one place at a time from a list (50 tabs neither fit a row nor render quickly).
+MAX_PLACE_TABS = 8
 
 tables = ui.query("initiative_tables", n=MAX_TABLE_ROWS, uses=MAX_USES, themes=flt.themes, **flt.doc_args)
 by_place = tables[tables.part == "place"]
@@ -26,10 +28,19 @@ def href(r):
     return brief.sentence_link(r.doc_id, r.sent_no).href(lang=lang)
 
 
+# Read once: a table's rows would otherwise look each word up in the session's state thousands of times.
+STATUS = {None: tr("ini_status_first"), True: tr("ini_status_new"), False: tr("ini_status_kept")}
+RULE = {}
+
+
 def status(value):
-    if pd.isna(value):
-        return tr("ini_status_first")
-    return tr("ini_status_new") if value else tr("ini_status_kept")
+    return STATUS[None if pd.isna(value) else bool(value)]
+
+
+def rule(name):
+    if name not in RULE:
+        RULE[name] = tr(f"ini_rule_{name}")
+    return RULE[name]
 
 
 place = {r: lab.region_name.get(r, r) for r in lab.region_order}
@@ -65,7 +76,7 @@ headers = [tr("col_region"), tr("col_year"), tr("col_initiative"), tr("col_theme
 def table_rows(frame):
     return [(place.get(r.region_id, r.region_id), int(r.year), r.name, href(r), r.theme,
              lab.theme_name.get(r.theme, "") if isinstance(r.theme, str) else "", int(r.n_places), status(r.is_new),
-             tr(f"ini_rule_{r.rule}")) for r in frame.head(MAX_TABLE_ROWS).itertuples()]
+             rule(r.rule)) for r in frame.head(MAX_TABLE_ROWS).itertuples()]
 
 
 if new.empty:
@@ -76,8 +87,17 @@ else:
 
 st.subheader(tr("ini_by_place"))
 regions = [r for r in lab.region_order if r in set(by_place.region_id)]
-tabs = st.tabs([place.get(r, r) for r in regions])
-for tab, region_id in zip(tabs, regions):
+if len(regions) <= MAX_PLACE_TABS:
+    for tab, region_id in zip(st.tabs([place.get(r, r) for r in regions]), regions):
+        mine = by_place[by_place.region_id == region_id]
+        tab.markdown(render.initiative_table(headers, table_rows(mine)), unsafe_allow_html=True)
+        more_note(tab, mine)
+else:
+    ikey = ui.page_param("ip", regions)
+    ui.bound(st.selectbox, ikey, tr("brief_place"), regions, format_func=lambda r: place.get(r, r))
+    region_id = st.session_state[ikey]
+    ui.set_page_param("ip", region_id, regions[0])
+    st.caption(tr("ini_places_listed", n=len(regions)))
     mine = by_place[by_place.region_id == region_id]
-    tab.markdown(render.initiative_table(headers, table_rows(mine)), unsafe_allow_html=True)
-    more_note(tab, mine)
+    st.markdown(render.initiative_table(headers, table_rows(mine)), unsafe_allow_html=True)
+    more_note(st, mine)
