@@ -5,6 +5,9 @@ from app import render, ui
 from app.analysis import KEYNESS_ALPHA0
 from app.ui import tr
 
+# Rows of the documents table per page: at scale there are tens of thousands of documents.
+DOCS_PER_PAGE = 100
+
 ui.page_header("page_method", "method_intro")
 lang = ui.lang()
 en = lang == "en"
@@ -42,7 +45,15 @@ else:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 st.subheader(tr("documents_table"))
-docs = ui.query("documents")
+total = ui.query("document_count")
+pages = max(1, -(-total // DOCS_PER_PAGE))
+pkey = ui.page_param("pg", list(range(1, pages + 1)), 1, cast=int)
+if pages > 1:
+    st.caption(tr("documents_table_pages", n=total, size=DOCS_PER_PAGE))
+    ui.bound(st.number_input, pkey, tr("table_page", n=pages), min_value=1, max_value=pages, step=1)
+page_no = int(st.session_state[pkey])
+ui.set_page_param("pg", page_no, 1)
+docs, _ = ui.query("documents_page", limit=DOCS_PER_PAGE, offset=(page_no - 1) * DOCS_PER_PAGE)
 cols = {"doc_id": "doc_id", ("region_en" if en else "region_zh"): tr("col_region"), "year": tr("col_year"),
         ("doc_type_en" if en else "doc_type_zh"): tr("meta_type"), "title": tr("meta_title"), "script": tr("meta_script"),
         "n_chars": tr("chars_unit"), "n_sentences": tr("sentences_unit"), "encoding": "encoding", "sha256": "sha256"}
