@@ -9,7 +9,7 @@ ui.page_header("page_keywords", "keywords_intro")
 flt = ui.filters()
 lab = ui.labels()
 
-docs = ui.query("documents", years=flt.years, doc_types=flt.doc_types)
+docs = ui.query("place_years", years=flt.years, doc_types=flt.doc_types)
 if docs.empty:
     st.info(tr("no_documents"))
     st.stop()

@@ -22,7 +22,7 @@ heat_event = ui.show_chart(heat, "theme_heatmap", selectable=True)
 ui.show_chart(ui.chart("theme_radar", flt), "theme_radar")
 
 # Drill-down: a clicked bar or cell sets the region-year and theme below.
-docs = ui.query("documents", **flt.doc_args)
+docs = ui.query("place_years", **flt.doc_args)
 order = {r: i for i, r in enumerate(lab.region_order)}
 groups = sorted({(r, int(y)) for r, y in zip(docs["region_id"], docs["year"])}, key=lambda g: (order.get(g[0], len(order)), g))
 group_ids = [f"{r}-{y}" for r, y in groups]

@@ -8,7 +8,7 @@ ui.page_header("page_trends", "trends_intro")
 flt = ui.filters()
 lab = ui.labels()
 
-docs = ui.query("documents", **flt.with_(regions=()).doc_args)
+docs = ui.query("place_years", **flt.with_(regions=()).doc_args)
 if docs.empty:
     st.info(tr("no_documents"))
     st.stop()
