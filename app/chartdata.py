@@ -26,6 +26,18 @@ def _join(items, lang):
     return (", " if lang == "en" else "、").join(str(i) for i in items)
 
 
+# Places a subtitle names before it says how many more: 50 names wrap over the chart they describe.
+SUBTITLE_REGIONS = 8
+
+
+def _region_list(labels, regs, lang):
+    """The regions' names, the first SUBTITLE_REGIONS of them and how many in all when there are more."""
+    names = [labels.region_name.get(x, x) for x in regs]
+    if len(names) <= SUBTITLE_REGIONS:
+        return _join(names, lang)
+    return t("chart_regions_more", lang, names=_join(names[:SUBTITLE_REGIONS], lang), n=len(names))
+
+
 def subtitle(labels, filters, lang, regions=None, years=None, con=None):
     """Which regions, years and document types a chart shows.
 
@@ -42,7 +54,7 @@ def subtitle(labels, filters, lang, regions=None, years=None, con=None):
             yrs = yrs or covered["years"]
             types = types or covered["doc_types"]
     sep = ": " if lang == "en" else "："
-    r = _join([labels.region_name.get(x, x) for x in regs], lang) if regs else t("chart_all_regions", lang)
+    r = _region_list(labels, regs, lang) if regs else t("chart_all_regions", lang)
     y = _join(sorted(yrs), lang) if yrs else t("chart_all_years", lang)
     d = _join([labels.doc_type_name.get(x, x) for x in types], lang) if types else t("chart_all_types", lang)
     return " · ".join([f"{t('regions', lang)}{sep}{r}", f"{t('years', lang)}{sep}{y}", f"{t('doc_types', lang)}{sep}{d}"])

@@ -204,6 +204,7 @@ STRINGS = {
     "chart_source": ("来源：{docs}", "Source: {docs}"),
     "chart_source_more": ("等，共 {n} 份文档", " and others, {n} documents in all"),
     "chart_all_regions": ("全部地区", "all regions"),
+    "chart_regions_more": ("{names} 等 {n} 个地区", "{names} and others, {n} places in all"),
     "chart_all_years": ("全部年份", "all years"),
     "chart_all_types": ("全部类型", "all document types"),
     "share_title_sentences": ("各地区各年份的主题占比（按句数）", "Theme shares by region and year (sentences)"),
