@@ -12,7 +12,7 @@ import pytest
 from apptest_helpers import run
 from conftest import ROOT
 
-from app import chartdata
+from app import chartdata, queries
 from app.filters import Filters
 from app.labels import Labels
 
@@ -91,6 +91,17 @@ def test_initiatives_page_lists_many_places_one_at_a_time(served):
     picker = at.selectbox(key="p_ip__zh")
     assert len(picker.options) == len(with_initiatives)
     assert f"共 {len(with_initiatives)} 个地区有重点工作" in captions(at)
+    # Shared initiatives: a screenful of rows (each lists up to 24 place-years), and how many there are.
+    con = duckdb.connect(str(served), read_only=True)
+    try:
+        tables = queries.initiative_tables(con, n=200, uses=24)
+    finally:
+        con.close()
+    shared_total = int(tables[tables.part == "shared"]["total"].iloc[0])
+    assert shared_total > 30
+    shared = next(m.value for m in at.markdown if m.value.startswith('<div class="jl-scroll"><table class="jl-table"><thead>'))
+    assert shared.count("<tr><td><b>") == 30
+    assert f"显示前 30 条，共 {shared_total} 条" in captions(at)
     # The address chooses the place, and the table shows only its rows.
     place = with_initiatives[-1]
     (name,), = sql(served, f"select name_zh from regions where region_id = '{place}'")

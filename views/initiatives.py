@@ -14,6 +14,8 @@ lang = ui.lang()
 MAX_TABLE_ROWS = 200
 # Place-years a shared initiative lists: past them the row says how many more there are.
 MAX_USES = 24
+# Shared initiatives listed: each row carries up to MAX_USES place-years, so a screenful of rows, not a table's page.
+MAX_SHARED_ROWS = 30
 # Places shown as tabs; past them one place at a time from a list (50 tabs neither fit a row nor render quickly).
 MAX_PLACE_TABS = 8
 
@@ -46,11 +48,11 @@ def rule(name):
 place = {r: lab.region_name.get(r, r) for r in lab.region_order}
 
 
-def more_note(container, frame):
+def more_note(container, frame, shown=MAX_TABLE_ROWS):
     """Say how many rows a capped table leaves out (the filters narrow it): `total` counts them all."""
     total = int(frame["total"].iloc[0]) if not frame.empty else 0
-    if total > MAX_TABLE_ROWS:
-        container.caption(tr("ini_more", shown=MAX_TABLE_ROWS, total=total))
+    if total > shown:
+        container.caption(tr("ini_more", shown=shown, total=total))
 
 
 st.subheader(tr("ini_shared"))
@@ -59,12 +61,13 @@ if shared.empty:
     st.info(tr("ini_none_shared"))
 else:
     rows = []
+    shared = shared[shared["rank"] <= MAX_SHARED_ROWS]
     for _rank, grp in shared.groupby("rank", sort=True):
         uses = [(place.get(r.region_id, r.region_id), int(r.year), href(r)) for r in grp.itertuples()]
         rows.append((grp.name.iloc[0], uses, int(grp.n_uses.iloc[0]) - len(uses)))
     st.markdown(render.shared_initiatives((tr("col_initiative"), tr("col_places")), rows,
                                           more=lambda n: tr("ini_more_uses", n=n)), unsafe_allow_html=True)
-    more_note(st, shared)
+    more_note(st, shared, MAX_SHARED_ROWS)
 
 st.subheader(tr("ini_new"))
 st.caption(tr("ini_new_hint"))
