@@ -258,8 +258,12 @@ def wait_for_run(pg, timeout=120000):
 
     Waiting for the status widget to go instead returned before the first run
     had started (a page of skeletons), so earlier page figures were too low.
+    Then two animation frames and a layout read, so the elements the run sent
+    are laid out, not only received.
     """
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    pg.evaluate("""() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
+                       () => done(document.body.scrollHeight))))""")
 
 
 def time_pages(warehouse, env, pages=PAGES):
