@@ -5,12 +5,17 @@ every theme term, so dictionary phrases stay whole, and the configured place
 names) and a stop-word list. jieba's HMM guessing of unknown words is off:
 it is a sixth of the tokenising time and mostly yields fragments, while the
 words that matter here come from the dictionaries.
+
+The tokenizer is jieba-next: jieba's own algorithm, dictionary and
+tie-breaking with the word graph and its best path computed in Rust, about
+three times faster than jieba and token for token the same
+(tests/test_tokenizer_identity.py checks it against jieba on real documents).
 """
 import re
 from collections import Counter
 from functools import lru_cache
 
-import jieba
+import jieba_next
 
 from etl.config import DICT_DIR, load_regions
 
@@ -25,12 +30,13 @@ def stopwords():
 
 @lru_cache(maxsize=1)
 def tokenizer(extra_terms=()):
-    jieba.setLogLevel(60)
-    tk = jieba.Tokenizer()
+    jieba_next.set_log_level(60)
+    tk = jieba_next.Tokenizer()
     tk.load_userdict(str(DICT_DIR / "userdict.txt"))
     for term in (*extra_terms, *place_names()):
         if WORD.match(term):
             tk.add_word(term, freq=20)
+    tk.lcut("预热", HMM=False)   # builds the Rust word index now, so forked workers inherit it
     return tk
 
 

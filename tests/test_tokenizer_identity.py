@@ -1,0 +1,63 @@
+"""The term tokenizer (jieba-next) against jieba, the reference it replaces for speed.
+
+Both are set up the same way (the policy user dictionary, every theme term
+and place name at frequency 20, HMM off) and must cut real documents token
+for token alike: the seeds, and the development texts beside the project
+(external texts and their raw downloads, silver reports) where they exist.
+"""
+from pathlib import Path
+
+import jieba
+import pytest
+
+from etl.config import DICT_DIR
+from etl.keywords import WORD, place_names, tokenizer
+from etl.normalize import to_simplified
+from etl.read import read_document
+from etl.themes import default_dictionary
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+DOCUMENTS = [p for p in sorted((ROOT / "seeds").iterdir()) if p.name != "manifest.csv"] + [
+    p for folder in ("external/texts", "external/raw", "silver/texts") for p in sorted((SHARED / folder).glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def tokenizers():
+    """(reference jieba tokenizer, the project's tokenizer), both with the project's dictionaries."""
+    extra = tuple(sorted(default_dictionary().weights))
+    jieba.setLogLevel(60)
+    reference = jieba.Tokenizer()
+    reference.load_userdict(str(DICT_DIR / "userdict.txt"))
+    for term in (*extra, *place_names()):
+        if WORD.match(term):
+            reference.add_word(term, freq=20)
+    return reference, tokenizer(extra)
+
+
+def test_the_documents_cover_every_development_set():
+    assert len([p for p in DOCUMENTS if p.parent.name == "seeds"]) == 5
+    if (SHARED / "silver" / "texts").is_dir():
+        assert {p.parent.parent.name + "/" + p.parent.name for p in DOCUMENTS} >= {
+            "external/texts", "external/raw", "silver/texts"}
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_cuts_real_documents_token_for_token_like_jieba(tokenizers, path):
+    reference, fast = tokenizers
+    text = read_document(path).text
+    for version in (to_simplified(text), text):
+        assert fast.lcut(version, HMM=False) == reference.lcut(version, HMM=False)
+
+
+def test_a_tie_between_a_word_and_its_characters_breaks_as_in_jieba(tokenizers):
+    """就业 at the theme terms' frequency 20 scores about the same as 就 + 业: jieba keeps the characters."""
+    reference, fast = tokenizers
+    sentence = "稳就业、保就业，扩大就业容量。"
+    assert fast.lcut(sentence, HMM=False) == reference.lcut(sentence, HMM=False)
+    assert "就业" not in reference.lcut(sentence, HMM=False)
+
+
+def test_the_word_index_is_built_before_workers_fork():
+    """The Rust index is built when the tokenizer is made (in the parent), not once per forked term worker."""
+    assert tokenizer(tuple(sorted(default_dictionary().weights)))._rust_prefix is not None
