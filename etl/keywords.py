@@ -32,6 +32,7 @@ def stopwords():
 def tokenizer(extra_terms=()):
     jieba_next.set_log_level(60)
     tk = jieba_next.Tokenizer()
+    tk._rust_prefix = False   # its Rust word index is built once, after the words below, not also for the bare dictionary
     tk.load_userdict(str(DICT_DIR / "userdict.txt"))
     for term in (*extra_terms, *place_names()):
         if WORD.match(term):
