@@ -61,3 +61,34 @@ def test_a_tie_between_a_word_and_its_characters_breaks_as_in_jieba(tokenizers):
 def test_the_word_index_is_built_before_workers_fork():
     """The Rust index is built when the tokenizer is made (in the parent), not once per forked term worker."""
     assert tokenizer(tuple(sorted(default_dictionary().weights)))._rust_prefix is not None
+
+
+def test_the_kept_dictionary_gives_the_tokenizer_a_fresh_build_gives(tokenizers, tmp_path, monkeypatch):
+    """First build: jieba-next's dictionary plus the words, then kept; the second reads it back: the same tokenizer."""
+    monkeypatch.setenv("JIEBA_NEXT_CACHE_DIR", str(tmp_path))
+    extra = tuple(sorted(default_dictionary().weights))
+    fresh = tokenizer.__wrapped__(extra)
+    kept = list(tmp_path.glob("jiedao-terms-*.cache"))
+    assert len(kept) == 1
+    again = tokenizer.__wrapped__(extra)
+    assert again.FREQ == fresh.FREQ and again.total == fresh.total
+    assert fresh.FREQ == tokenizers[0].FREQ and fresh.total == tokenizers[0].total
+    text = read_document(DOCUMENTS[0]).text
+    assert again.lcut(text, HMM=False) == fresh.lcut(text, HMM=False) == tokenizers[0].lcut(text, HMM=False)
+    # other words are kept apart; a damaged file is rebuilt
+    tokenizer.__wrapped__(("扩中提低",))
+    assert len(list(tmp_path.glob("jiedao-terms-*.cache"))) == 2
+    kept[0].write_bytes(b"damaged")
+    assert tokenizer.__wrapped__(extra).FREQ == fresh.FREQ
+
+
+def test_no_word_has_more_word_prefixes_than_jieba_next_follows():
+    """jieba-next's Rust word graph keeps at most 12 words starting at one character; jieba keeps all.
+
+    The words starting at one place are prefixes of the longest one, so
+    while no word of the dictionary has more than 12 words among its
+    prefixes (itself included) the two graphs are the same for any text.
+    """
+    freq = tokenizer(tuple(sorted(default_dictionary().weights))).FREQ
+    most = max(sum(1 for i in range(1, len(w) + 1) if freq.get(w[:i], 0) > 0) for w, f in freq.items() if f > 0)
+    assert most <= 12
