@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick_rs
 import numpy as np
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "themes_lr.json"
@@ -26,7 +27,8 @@ OWN_SCORE_SCALE = 3.0         # one strong term (weight 3) is feature value 1
 CONTEXT_MIN_SHARE = 0.2       # smaller shares of the section's profile are noise and cost time
 FRAMING_ADD = 0.6             # a preamble or closing gets a theme the dictionary missed only from this probability (LODO: 0.5 and 0.6 tie)
 EVIDENCE_TERMS = 3            # model-driven codes store this many top contributing features
-_RUN = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
+RUN_CHARS = r"\u3400-\u9fffA-Za-z0-9"
+_RUN = re.compile(f"[{RUN_CHARS}]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -40,11 +42,20 @@ class ThemeModel:
     version: str
     index: dict = field(init=False, repr=False, compare=False)     # feature -> row of `matrix`
     matrix: object = field(init=False, repr=False, compare=False)  # the bias, the weights, a row of zeros: an array
+    grams: tuple = field(init=False, repr=False, compare=False)    # the bigram features
+    gram_matcher: object = field(init=False, repr=False, compare=False)   # finds them, overlapping (Aho-Corasick)
+    alone: object = field(init=False, repr=False, compare=False)   # finds the one-character features standing alone
 
     def __post_init__(self):
         object.__setattr__(self, "index", {f: i for i, f in enumerate(self.weights, 1)})
         object.__setattr__(self, "matrix", np.array([self.bias, *self.weights.values(), [0.0] * len(self.themes)],
                                                     dtype=float).reshape(len(self.weights) + 2, len(self.themes)))
+        grams = tuple(f for f in self.weights if len(f) == 2 and _RUN.fullmatch(f))
+        singles = "".join(re.escape(f) for f in self.weights if len(f) == 1 and _RUN.fullmatch(f))
+        object.__setattr__(self, "grams", grams)
+        object.__setattr__(self, "gram_matcher", ahocorasick_rs.AhoCorasick(grams) if grams else None)
+        object.__setattr__(self, "alone", re.compile(f"(?<![{RUN_CHARS}])[{singles}](?![{RUN_CHARS}])")
+                           if singles else None)
 
 
 def text_features(simplified):
@@ -61,6 +72,21 @@ def text_features(simplified):
     return grams
 
 
+def known_text_features(model, simplified):
+    """The text features the model has weights for: `text_features` of the unit, less the ones it would ignore.
+
+    Coding needs no others, and finding these few directly (the bigrams by
+    one Aho-Corasick pass, overlapping; the one-character runs by a regex)
+    costs a third of building every bigram of the unit.
+    """
+    grams = model.grams
+    found = ({grams[i] for i, _, _ in model.gram_matcher.find_matches_as_indexes(simplified, overlapping=True)}
+             if model.gram_matcher is not None else set())
+    if model.alone is not None:
+        found.update(model.alone.findall(simplified))
+    return found
+
+
 @dataclass(frozen=True)
 class Features:
     """A unit's features: present-or-absent ones (most) and valued ones (a few scores)."""
@@ -71,9 +97,13 @@ class Features:
         return {**dict.fromkeys(self.binary, 1.0), **self.valued}
 
 
-def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0):
-    """The features of one unit; the same function serves training and coding."""
-    binary = text_features(simplified)
+def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0, model=None):
+    """The features of one unit; the same function serves training and coding.
+
+    With a `model`, only the text features it has weights for (coding: the
+    others would add nothing to its probabilities or its evidence).
+    """
+    binary = text_features(simplified) if model is None else known_text_features(model, simplified)
     binary.update("w:" + term for terms in evidence.values() for term in terms)
     valued = {"o:" + t: min(v, OWN_SCORE_CAP) / OWN_SCORE_SCALE for t, v in own.items()}
     valued.update(("x:" + t, v) for t, v in context.items() if v >= CONTEXT_MIN_SHARE)

@@ -186,7 +186,7 @@ def code_themes(sentences, dictionary):
     With a model the dictionary's conclusions become features of the model,
     which makes the final call; without one they are the codes.
     """
-    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None)
+    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None, model=dictionary.model)
     if dictionary.model is None:
         return {no: u["coded"] for no, u in units.items()}
     heard = [u for u in units.values() if not u["silent"]]
@@ -206,8 +206,8 @@ def _model_pick(model, unit, probs):
             for t in chosen[:MAX_THEMES]]
 
 
-def dictionary_coding(sentences, dictionary, with_features=True):
-    """Per unit: the dictionary's codes, its evidence and the model's features."""
+def dictionary_coding(sentences, dictionary, with_features=True, model=None):
+    """Per unit: the dictionary's codes, its evidence and the model's features (with `model`: those it knows)."""
     raw, evidence, outside = {}, {}, {}
     for s in sentences:
         raw[s.sent_no], evidence[s.sent_no] = match_terms(s.text_simplified, dictionary)
@@ -275,7 +275,8 @@ def dictionary_coding(sentences, dictionary, with_features=True):
             "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "silent": furniture or beyond,
             "framing": s.sent_no in framing,
             "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
-                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no],
+                                      model)
             if with_features else None}
     return units
 

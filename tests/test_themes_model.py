@@ -94,3 +94,24 @@ def test_contributors_rank_the_features_that_push_a_theme():
             for i, theme in enumerate(model.themes):
                 pushed = [(model.weights[k][i] * v, k) for k, v in f.as_dict().items() if k in model.weights]
                 assert contributors(model, f, theme) == [k for w, k in sorted(pushed, reverse=True) if w > 0]
+
+
+def test_coding_finds_exactly_the_text_features_the_model_knows():
+    from pathlib import Path
+
+    from etl.read import read_document
+    from etl.theme_model import known_text_features, text_features
+    model = load_dictionary().model
+    root = Path(__file__).resolve().parent.parent
+    paths = [p for p in sorted((root / "seeds").iterdir()) if p.name != "manifest.csv"]
+    paths += sorted((root.parent / "shared" / "external" / "texts").glob("*.txt"))
+    n = 0
+    for p in paths:
+        text = read_document(p).text
+        for s in segment(text, to_simplified(text)):
+            expected = {f for f in text_features(s.text_simplified) if f in model.weights}
+            assert known_text_features(model, s.text_simplified) == expected
+            n += bool(expected)
+    assert n > 400
+    # digits and characters standing alone are features too; inside a longer run they are not
+    assert {"3", "一"} <= known_text_features(model, "(3)、一、") and "3" not in known_text_features(model, "第3项")
