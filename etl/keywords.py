@@ -95,8 +95,23 @@ def place_names():
 def count_terms(texts, extra_terms=()):
     """Counter of content words (2+ Chinese characters, not stop words) in texts.
 
-    The texts are segmented in one call: jieba splits at line breaks anyway.
+    The words are those of `cut(text, HMM=False)`, read straight off
+    jieba-next's best path through each of jieba's blocks: a content word
+    has two or more characters, so the one-character words (and the runs of
+    Latin letters and digits `cut` joins from them) are skipped instead of
+    built one by one, and the text between blocks (spaces, punctuation)
+    holds none. Tested equal to counting `cut` (and jieba's) on real documents.
     """
     tk, stop = tokenizer(tuple(sorted(extra_terms))), stopwords()
-    counts = Counter(tk.cut("\n".join(texts), HMM=False))   # counted first: each distinct word is checked once
+    if tk._rust_prefix is None:
+        tk.lcut("预热", HMM=False)   # builds the word index
+    best_path, words = tk._rust_prefix.get_dag_and_calc, []
+    for block in jieba_next.re_han_default.findall("\n".join(texts)):
+        ends, start, n = best_path(block), 0, len(block)
+        while start < n:
+            end = ends[start] + 1
+            if end - start > 1:
+                words.append(block[start:end])
+            start = end
+    counts = Counter(words)   # counted first: each distinct word is checked once
     return Counter({w: n for w, n in counts.items() if w not in stop and WORD.match(w)})

@@ -92,3 +92,16 @@ def test_no_word_has_more_word_prefixes_than_jieba_next_follows():
     freq = tokenizer(tuple(sorted(default_dictionary().weights))).FREQ
     most = max(sum(1 for i in range(1, len(w) + 1) if freq.get(w[:i], 0) > 0) for w, f in freq.items() if f > 0)
     assert most <= 12
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_term_counts_are_the_counts_of_jiebas_words(tokenizers, path):
+    """count_terms reads words off the best path instead of cutting: the counts of jieba's own cut."""
+    from collections import Counter
+
+    from etl.keywords import WORD, count_terms, stopwords
+    reference, _ = tokenizers
+    text = to_simplified(read_document(path).text)
+    words = Counter(reference.lcut(text, HMM=False))
+    expected = {w: n for w, n in words.items() if w not in stopwords() and WORD.match(w)}
+    assert count_terms([text], tuple(sorted(default_dictionary().weights))) == expected
