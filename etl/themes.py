@@ -26,10 +26,10 @@ from etl.config import THEMES_FILE, load_yaml
 from etl.segment import ENUM_LEVEL
 from etl.theme_model import (
     MODEL_FILE,
+    batch_probabilities,
     combine,
     contributors,
     load_model,
-    probabilities,
     readable_evidence,
     unit_features,
 )
@@ -186,27 +186,28 @@ def code_themes(sentences, dictionary):
     With a model the dictionary's conclusions become features of the model,
     which makes the final call; without one they are the codes.
     """
-    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None)
+    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None, model=dictionary.model)
     if dictionary.model is None:
         return {no: u["coded"] for no, u in units.items()}
-    return {no: _model_pick(dictionary.model, u) for no, u in units.items()}
+    heard = [u for u in units.values() if not u["silent"]]
+    probs = dict(zip(map(id, heard), batch_probabilities(dictionary.model, [u["features"] for u in heard])))
+    return {no: _model_pick(dictionary.model, u, probs.get(id(u))) for no, u in units.items()}
 
 
-def _model_pick(model, unit):
-    """The model's call on the dictionary's codes; evidence is the dictionary's
-    terms where it has any, else the words that pushed the model. Furniture
-    and topics outside the guide stay silent; framing gets no theme the
-    dictionary did not find on strong evidence."""
+def _model_pick(model, unit, probs):
+    """The model's call (`probs`, its probabilities) on the dictionary's codes;
+    evidence is the dictionary's terms where it has any, else the words that
+    pushed the model. Furniture and topics outside the guide stay silent;
+    framing gets no theme the dictionary did not find on strong evidence."""
     if unit["silent"]:
         return []
-    probs = probabilities(model, unit["features"])
     chosen = combine(model, probs, unit["coded"], framing=unit["framing"])
     return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(contributors(model, unit["features"], t)))
             for t in chosen[:MAX_THEMES]]
 
 
-def dictionary_coding(sentences, dictionary, with_features=True):
-    """Per unit: the dictionary's codes, its evidence and the model's features."""
+def dictionary_coding(sentences, dictionary, with_features=True, model=None):
+    """Per unit: the dictionary's codes, its evidence and the model's features (with `model`: those it knows)."""
     raw, evidence, outside = {}, {}, {}
     for s in sentences:
         raw[s.sent_no], evidence[s.sent_no] = match_terms(s.text_simplified, dictionary)
@@ -274,7 +275,8 @@ def dictionary_coding(sentences, dictionary, with_features=True):
             "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "silent": furniture or beyond,
             "framing": s.sent_no in framing,
             "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
-                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no],
+                                      model)
             if with_features else None}
     return units
 

@@ -1,7 +1,8 @@
 """Extraction on every core: content workers and term workers, fed by the parent.
 
-Term counting needs jieba's dictionary, whose load (about 0.45 s) is the
-largest serial cost of a build; the other stages do not. So the content
+Term counting needs jieba's dictionary, whose load (about 0.3 s, read back
+from the tokenizer's kept copy) is the largest serial cost of a build; the
+other stages do not. So the content
 workers (read → facts) are forked first and start at once, the parent loads
 jieba meanwhile, then forks the term workers, which inherit the loaded
 dictionary. The parent routes each document's Simplified text from a

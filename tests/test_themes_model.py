@@ -57,3 +57,61 @@ def test_features_split_present_and_valued():
     assert isinstance(f, Features)
     assert {"加强", "党建", "w:党建", "hb:party", "hb:main:party", "heading"} <= f.binary
     assert f.valued == {"o:party": 2.0, "x:party": 0.9}
+
+
+def _real_units():
+    """The model's features of every unit the coder gives the model, over the seeds and the shared development texts."""
+    from pathlib import Path
+
+    from etl.read import read_document
+    from etl.themes import dictionary_coding
+    root = Path(__file__).resolve().parent.parent
+    paths = [p for p in sorted((root / "seeds").iterdir()) if p.name != "manifest.csv"]
+    paths += sorted((root.parent / "shared" / "external" / "texts").glob("*.txt"))
+    d = load_dictionary()
+    for p in paths:
+        text = read_document(p).text
+        units = dictionary_coding(segment(text, to_simplified(text)), d)
+        yield [u["features"] for u in units.values() if not u["silent"]]
+
+
+def test_batch_probabilities_are_the_unit_probabilities_bit_for_bit():
+    from etl.theme_model import batch_probabilities
+    model = load_dictionary().model
+    n = 0
+    for feats in _real_units():
+        assert batch_probabilities(model, feats) == [probabilities(model, f) for f in feats]
+        n += len(feats)
+    assert n > 400
+    assert batch_probabilities(model, []) == []
+
+
+def test_contributors_rank_the_features_that_push_a_theme():
+    from etl.theme_model import contributors
+    model = load_dictionary().model
+    for feats in _real_units():
+        for f in feats[:40]:
+            for i, theme in enumerate(model.themes):
+                pushed = [(model.weights[k][i] * v, k) for k, v in f.as_dict().items() if k in model.weights]
+                assert contributors(model, f, theme) == [k for w, k in sorted(pushed, reverse=True) if w > 0]
+
+
+def test_coding_finds_exactly_the_text_features_the_model_knows():
+    from pathlib import Path
+
+    from etl.read import read_document
+    from etl.theme_model import known_text_features, text_features
+    model = load_dictionary().model
+    root = Path(__file__).resolve().parent.parent
+    paths = [p for p in sorted((root / "seeds").iterdir()) if p.name != "manifest.csv"]
+    paths += sorted((root.parent / "shared" / "external" / "texts").glob("*.txt"))
+    n = 0
+    for p in paths:
+        text = read_document(p).text
+        for s in segment(text, to_simplified(text)):
+            expected = {f for f in text_features(s.text_simplified) if f in model.weights}
+            assert known_text_features(model, s.text_simplified) == expected
+            n += bool(expected)
+    assert n > 400
+    # digits and characters standing alone are features too; inside a longer run they are not
+    assert {"3", "一"} <= known_text_features(model, "(3)、一、") and "3" not in known_text_features(model, "第3项")
