@@ -4,7 +4,12 @@ One-vs-rest logistic regression per theme of the guide. Its features are the
 unit's character bigrams, the dictionary terms it contains, and what the
 dictionary coder concluded (its own scores, its section context, its codes):
 the dictionary stays the part staff edit, the model learns how coders weigh
-it against the wording of the unit. The weights are trained by
+it against the wording of the unit. Besides these per-theme weights, a few
+cues weigh the same for every theme (`CUES`: how much own evidence a theme
+has, whether the dictionary made it the main or a further theme, whether the
+neighbouring units have it, whether its term ends the unit): learnt from the
+codes of all twelve themes at once, they carry over to themes and documents
+with few labelled examples, which per-theme weights do not. The weights are trained by
 `eval/train_themes.py` on the labelled development units and stored in
 `etl/models/themes_lr.json` (weights only, no texts). Inference is a sparse
 dot product in plain Python: deterministic and cheap.
@@ -21,8 +26,15 @@ MODEL_FILE = Path(__file__).resolve().parent / "models" / "themes_lr.json"
 OWN_SCORE_CAP = 9.0           # dictionary scores beyond three strong terms add nothing more
 OWN_SCORE_SCALE = 3.0         # one strong term (weight 3) is feature value 1
 CONTEXT_MIN_SHARE = 0.2       # smaller shares of the section's profile are noise and cost time
-FRAMING_ADD = 0.6             # a preamble or closing gets a theme the dictionary missed only from this probability (LODO: 0.5 and 0.6 tie)
+FRAMING_ADD = 0.8             # a preamble or closing gets a theme the dictionary missed only from this probability (LODO: 0.6-0.95 tie)
 EVIDENCE_TERMS = 3            # model-driven codes store this many top contributing features
+CUES = ("own", "main", "further", "context", "previous", "previous_main", "next",
+        "first_term", "last_term", "heading_main", "framing_own")
+(_OWN, _MAIN, _FURTHER, _CONTEXT, _PREVIOUS, _PREVIOUS_MAIN, _NEXT,
+ _FIRST_TERM, _LAST_TERM, _HEADING_MAIN, _FRAMING_OWN) = range(len(CUES))
+CUE_LABELS = {"context": "context: section", "previous": "context: previous unit",
+              "previous_main": "context: previous unit", "next": "context: next unit",
+              "heading_main": "context: section"}  # evidence of a code that only context made
 _RUN = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -35,6 +47,7 @@ class ThemeModel:
     keep: float               # a dictionary code stands while the model gives it this probability
     add: float                # the model adds a theme the dictionary missed from this probability
     version: str
+    cue_weights: tuple = ()   # one weight per name of CUES, the same for every theme
 
 
 def text_features(simplified):
@@ -53,15 +66,61 @@ def text_features(simplified):
 
 @dataclass(frozen=True)
 class Features:
-    """A unit's features: present-or-absent ones (most) and valued ones (a few scores)."""
+    """A unit's features: present-or-absent ones (most), valued ones (a few
+    scores), and the cues shared by themes as (theme, index in CUES, value)."""
     binary: set
     valued: dict
+    cues: list = ()
 
     def as_dict(self):
         return {**dict.fromkeys(self.binary, 1.0), **self.valued}
 
 
-def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0):
+def theme_cues(own, context, baseline, is_heading, framing, neighbours=((), ()), ends=((), ())):
+    """The unit's cues as (theme, index in CUES, value), the zero ones left out.
+
+    `neighbours` are the dictionary's codes of the previous and the next unit
+    (main first), `ends` the themes of the unit's first and last matched term:
+    Chinese puts the head of a phrase last, so the last term tends to name
+    what the unit is about and the terms before it the means. A preamble or
+    closing (`framing`) has policy content only in its own words: it gets no
+    context cues. Sparse triples, not a theme x cue table: a unit has about
+    ten, and building a table for every theme cost a tenth of theme coding.
+    """
+    cues = []
+    add = cues.append
+    for t, v in own.items():
+        mine = min(v, OWN_SCORE_CAP) / OWN_SCORE_SCALE
+        add((t, _OWN, mine))
+        if framing:
+            add((t, _FRAMING_OWN, mine))
+    if baseline:
+        add((baseline[0][0], _MAIN, 1.0))
+        if is_heading:
+            add((baseline[0][0], _HEADING_MAIN, 1.0))
+        for t, _, _ in baseline[1:]:
+            add((t, _FURTHER, 1.0))
+    if not framing:
+        for t, v in context.items():
+            if v >= CONTEXT_MIN_SHARE:
+                add((t, _CONTEXT, v))
+        previous, following = neighbours
+        if previous:
+            add((previous[0], _PREVIOUS_MAIN, 1.0))
+        for t in previous:
+            add((t, _PREVIOUS, 1.0))
+        for t in following:
+            add((t, _NEXT, 1.0))
+    first, last = ends
+    for t in first:
+        add((t, _FIRST_TERM, 1.0))
+    for t in last:
+        add((t, _LAST_TERM, 1.0))
+    return cues
+
+
+def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0,
+                  neighbours=((), ()), ends=((), ())):
     """The features of one unit; the same function serves training and coding."""
     binary = text_features(simplified)
     binary.update("w:" + term for terms in evidence.values() for term in terms)
@@ -80,7 +139,8 @@ def unit_features(simplified, own, context, baseline, evidence, is_heading, fram
         binary.add("framing")
     if not _HAN.search(simplified):
         binary.add("no_han")
-    return Features(binary, valued)
+    return Features(binary, valued, theme_cues(own, context, baseline, is_heading, framing,
+                                               neighbours, ends))
 
 
 def probabilities(model, feats):
@@ -95,13 +155,21 @@ def probabilities(model, feats):
         ws = get(f)
         if ws is not None:
             vectors.append(tuple(map(v.__mul__, ws)))
-    return dict(zip(model.themes, (1.0 / (1.0 + math.exp(-z)) for z in map(sum, zip(*vectors)))))
+    z = dict(zip(model.themes, map(sum, zip(*vectors))))
+    if model.cue_weights:
+        weights = model.cue_weights
+        for t, k, v in feats.cues:
+            if t in z:      # a theme staff added to the dictionary after training has no weights
+                z[t] += weights[k] * v
+    return {t: 1.0 / (1.0 + math.exp(-v)) for t, v in z.items()}
 
 
 def contributors(model, feats, theme):
-    """The unit's features that pushed `theme` up, strongest first."""
+    """The unit's features that pushed `theme` up, strongest first (cues as `cue:NAME`)."""
     i = model.themes.index(theme)
     pushed = [(model.weights[f][i] * v, f) for f, v in feats.as_dict().items() if f in model.weights]
+    if model.cue_weights:
+        pushed += [(model.cue_weights[k] * v, "cue:" + CUES[k]) for t, k, v in feats.cues if t == theme]
     return [f for w, f in sorted(pushed, reverse=True) if w > 0]
 
 
@@ -117,7 +185,8 @@ def combine(model, probs, dictionary_codes, framing=False):
 
 
 def readable_evidence(features):
-    """Contributing features as words a reader can check: terms and bigrams, not model internals."""
+    """Contributing features as words a reader can check: terms and bigrams,
+    not model internals; a code that no word supports names the context that made it."""
     out = []
     for f in features:
         kind, colon, word = f.partition(":")
@@ -126,6 +195,8 @@ def readable_evidence(features):
             out.append(word)
         if len(out) == EVIDENCE_TERMS:
             break
+    if not out:
+        out = [CUE_LABELS[f[4:]] for f in features if f.startswith("cue:") and f[4:] in CUE_LABELS][:1]
     return out
 
 
@@ -134,7 +205,9 @@ def load_model(path=MODEL_FILE):
     themes = tuple(data["themes"])
     weights = {f: tuple(float(w) for w in ws) for f, ws in data["weights"].items()}
     version = hashlib.sha256(Path(path).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
-    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["keep"]), float(data["add"]), version)
+    cues = data.get("cues") or {}
+    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["keep"]), float(data["add"]), version,
+                      tuple(float(cues.get(name, 0.0)) for name in CUES))
 
 
 @lru_cache(maxsize=4)

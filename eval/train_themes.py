@@ -6,7 +6,8 @@ Reads the documents and their coded units from `../shared` (seeds gold,
 external gold, silver labels) at development time only. What it writes is
 weights: one logistic regression per theme over the features of
 `etl.theme_model.unit_features` (character bigrams, dictionary terms, the
-dictionary coder's scores and codes). No text is stored. With `--lodo` it
+dictionary coder's scores and codes), plus one weight per cue of
+`etl.theme_model.CUES` shared by all themes. No text is stored. With `--lodo` it
 first prints, for every development set, the themes micro-F1 of models each
 trained without the document they are scored on: the honest figure.
 """
@@ -24,15 +25,15 @@ sys.path.insert(0, str(ROOT))
 from etl.normalize import to_simplified  # noqa: E402
 from etl.read import read_document  # noqa: E402
 from etl.segment import segment  # noqa: E402
-from etl.theme_model import MODEL_FILE, ThemeModel, combine, probabilities  # noqa: E402
+from etl.theme_model import CUES, MODEL_FILE, ThemeModel, combine, probabilities  # noqa: E402
 from etl.themes import MAX_THEMES, dictionary_coding, load_dictionary  # noqa: E402
 
 MIN_DF = 2                # a feature seen in one training unit only is noise
 L2 = 0.0015              # ridge penalty per unit, chosen on the LODO mean of the three sets (0.003: 0.849, 0.0015: 0.852, 0.006: 0.845)
 STEPS = 120               # full-batch Adam steps; the held-out F1 is flat from about 100
 LEARNING_RATE = 0.1
-KEEP = 0.05              # a dictionary code stands from this probability (chosen on the LODO mean of the three sets)
-ADD = 0.4                 # the model adds a theme the dictionary missed from this probability
+KEEP = 0.4                # a dictionary code stands from this probability (LODO mean of the three sets: 0.3-0.5 tie)
+ADD = 0.45                # the model adds a theme the dictionary missed from this probability (LODO: 0.4-0.45 tie)
 SILVER_WEIGHT = 0.7       # silver is coded once, without adjudication: it counts less
 MIN_WEIGHT = 0.05         # smaller weights barely move a probability; dropping them keeps coding fast
 
@@ -58,7 +59,7 @@ def load_units(shared, dictionary):
                 if match is None:
                     continue
                 unit = coded[match.sent_no]
-                rows.append((name, stem, unit["features"].as_dict(), tuple(u.get("themes") or ()), unit, weight))
+                rows.append((name, stem, unit["features"], tuple(u.get("themes") or ()), unit, weight))
     return rows
 
 
@@ -67,11 +68,19 @@ def fit(rows, themes):
 
     The design matrix is kept as coordinate lists (a unit has a few dozen of
     thousands of features), so a step costs the non-zeros, not the matrix.
+    The cues are a dense unit x theme x cue array whose weights all themes
+    share. Returns (vocabulary, weights, bias, cue weights).
     """
-    df = Counter(f for r in rows for f in r[2])
+    sparse = [r[2].as_dict() for r in rows]
+    df = Counter(f for feats in sparse for f in feats)
     vocab = sorted(f for f, c in df.items() if c >= MIN_DF)
     index = {f: i for i, f in enumerate(vocab)}
-    coords = [(n, index[f], v) for n, r in enumerate(rows) for f, v in r[2].items() if f in index]
+    coords = [(n, index[f], v) for n, feats in enumerate(sparse) for f, v in feats.items() if f in index]
+    cues = np.zeros((len(rows), len(themes), len(CUES)))
+    for n, r in enumerate(rows):
+        for t, k, v in r[2].cues:
+            if t in themes:
+                cues[n, themes.index(t), k] += v
     row_of = np.array([c[0] for c in coords], dtype=np.int64)
     col_of = np.array([c[1] for c in coords], dtype=np.int64)
     val = np.array([c[2] for c in coords], dtype=np.float64)[:, None]
@@ -89,31 +98,34 @@ def fit(rows, themes):
     total = float(sw.sum())
     w = np.zeros((len(vocab), len(themes)))
     b = np.zeros(len(themes))
-    m_w, v_w, m_b, v_b = np.zeros_like(w), np.zeros_like(w), np.zeros_like(b), np.zeros_like(b)
+    c = np.zeros(len(CUES))
+    moments = [(np.zeros_like(x), np.zeros_like(x)) for x in (w, b, c)]
     for step in range(1, STEPS + 1):
-        z = np.zeros_like(y)
-        z[rows_present] = np.add.reduceat(val * w[col_of], row_starts)
+        z = cues @ c
+        z[rows_present] += np.add.reduceat(val * w[col_of], row_starts)
         p = 1.0 / (1.0 + np.exp(-(z + b)))
         g = (p - y) * sw / total
         gw = L2 * w * len(rows) / total
         gw[cols_present] += np.add.reduceat((val * g[row_of])[by_col], col_starts)
         gb = g.sum(axis=0)
-        for param, grad, m, v in ((w, gw, m_w, v_w), (b, gb, m_b, v_b)):
+        gc = np.einsum("ntk,nt->k", cues, g) + L2 * c * len(rows) / total
+        for param, grad, (m, v) in zip((w, b, c), (gw, gb, gc), moments):
             m *= 0.9
             m += 0.1 * grad
             v *= 0.999
             v += 0.001 * grad * grad
             param -= LEARNING_RATE * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
-    return vocab, w, b
+    return vocab, w, b, c
 
 
-def to_model(vocab, w, b, themes, keep=KEEP, add=ADD):
+def to_model(vocab, w, b, c, themes, keep=KEEP, add=ADD):
     """The fitted weights as a ThemeModel; features whose weights are all small are dropped."""
     weights = {}
     for f, row in zip(vocab, w):
         if np.abs(row).max() >= MIN_WEIGHT:
             weights[f] = tuple(round(float(x), 4) if abs(x) >= MIN_WEIGHT else 0.0 for x in row)
-    return ThemeModel(tuple(themes), tuple(round(float(x), 4) for x in b), weights, keep, add, "")
+    return ThemeModel(tuple(themes), tuple(round(float(x), 4) for x in b), weights, keep, add, "",
+                      tuple(round(float(x), 4) for x in c))
 
 
 def predict(model, unit):
@@ -163,7 +175,7 @@ def main(argv=None):
     args.out.parent.mkdir(parents=True, exist_ok=True)
     dense = {f: list(ws) for f, ws in model.weights.items()}
     args.out.write_text(json.dumps({"themes": themes, "bias": list(model.bias), "keep": model.keep, "add": model.add,
-                                    "weights": dict(sorted(dense.items()))},
+                                    "cues": dict(zip(CUES, model.cue_weights)), "weights": dict(sorted(dense.items()))},
                                    ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(dense)} features)")
 

@@ -41,7 +41,7 @@ def test_fit_learns_a_theme_from_its_words_and_combine_respects_keep_and_add():
     for n in range(20):
         econ = n % 2 == 0
         text = "财政货币政策" if econ else "学校教师教育"
-        feats = unit_features(text, {}, {}, [], {}, False, False).as_dict()
+        feats = unit_features(text, {}, {}, [], {}, False, False)
         rows.append(("dev", f"doc{n}", feats, ("economy",) if econ else ("culture",), None, 1.0))
     model = to_model(*fit(rows, themes), themes)
     probs = probabilities(model, unit_features("稳健的货币政策", {}, {}, [], {}, False, False))
