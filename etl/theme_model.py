@@ -4,12 +4,14 @@ One-vs-rest logistic regression per theme of the guide. Its features are the
 unit's character bigrams, the dictionary terms it contains, and what the
 dictionary coder concluded (its own scores, its section context, its codes):
 the dictionary stays the part staff edit, the model learns how coders weigh
-it against the wording of the unit. Besides these per-theme weights, a few
-cues weigh the same for every theme (`CUES`: how much own evidence a theme
-has, whether the dictionary made it the main or a further theme, whether the
-neighbouring units have it, whether its term ends the unit): learnt from the
-codes of all twelve themes at once, they carry over to themes and documents
-with few labelled examples, which per-theme weights do not. The weights are trained by
+it against the wording of the unit. The features that name a theme (its own
+score, its share of the section, the dictionary's codes, the previous and
+next unit's codes, the themes of the first and last term; `SHARED_KINDS`)
+are trained with a weight per kind that all themes share plus a deviation
+per theme: learnt from the codes of all twelve themes at once, they carry
+over to themes and documents with few labelled examples, which per-theme
+weights alone do not. The shared weight is folded into each theme's weights
+when the model is saved, so coding is the same plain dot product. The weights are trained by
 `eval/train_themes.py` on the labelled development units and stored in
 `etl/models/themes_lr.json` (weights only, no texts). Inference is a sparse
 dot product in plain Python: deterministic and cheap.
@@ -28,13 +30,9 @@ OWN_SCORE_SCALE = 3.0         # one strong term (weight 3) is feature value 1
 CONTEXT_MIN_SHARE = 0.2       # smaller shares of the section's profile are noise and cost time
 FRAMING_ADD = 0.8             # a preamble or closing gets a theme the dictionary missed only from this probability (LODO: 0.6-0.95 tie)
 EVIDENCE_TERMS = 3            # model-driven codes store this many top contributing features
-CUES = ("own", "main", "further", "context", "previous", "previous_main", "next",
-        "first_term", "last_term", "heading_main", "framing_own")
-(_OWN, _MAIN, _FURTHER, _CONTEXT, _PREVIOUS, _PREVIOUS_MAIN, _NEXT,
- _FIRST_TERM, _LAST_TERM, _HEADING_MAIN, _FRAMING_OWN) = range(len(CUES))
-CUE_LABELS = {"context": "context: section", "previous": "context: previous unit",
-              "previous_main": "context: previous unit", "next": "context: next unit",
-              "heading_main": "context: section"}  # evidence of a code that only context made
+SHARED_KINDS = ("o", "x", "b", "b:main", "hb", "hb:main", "pv", "pm", "nx", "ft", "lt", "fo")
+CONTEXT_LABELS = {"x": "context: section", "hb": "context: section", "hb:main": "context: section",
+                  "pv": "context: previous unit", "pm": "context: previous unit", "nx": "context: next unit"}
 _RUN = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -47,7 +45,6 @@ class ThemeModel:
     keep: float               # a dictionary code stands while the model gives it this probability
     add: float                # the model adds a theme the dictionary missed from this probability
     version: str
-    cue_weights: tuple = ()   # one weight per name of CUES, the same for every theme
 
 
 def text_features(simplified):
@@ -66,71 +63,42 @@ def text_features(simplified):
 
 @dataclass(frozen=True)
 class Features:
-    """A unit's features: present-or-absent ones (most), valued ones (a few
-    scores), and the cues shared by themes as (theme, index in CUES, value)."""
+    """A unit's features: present-or-absent ones (most) and valued ones (a few scores)."""
     binary: set
     valued: dict
-    cues: list = ()
 
     def as_dict(self):
         return {**dict.fromkeys(self.binary, 1.0), **self.valued}
 
 
-def theme_cues(own, context, baseline, is_heading, framing, neighbours=((), ()), ends=((), ())):
-    """The unit's cues as (theme, index in CUES, value), the zero ones left out.
-
-    `neighbours` are the dictionary's codes of the previous and the next unit
-    (main first), `ends` the themes of the unit's first and last matched term:
-    Chinese puts the head of a phrase last, so the last term tends to name
-    what the unit is about and the terms before it the means. A preamble or
-    closing (`framing`) has policy content only in its own words: it gets no
-    context cues. Sparse triples, not a theme x cue table: a unit has about
-    ten, and building a table for every theme cost a tenth of theme coding.
-    """
-    cues = []
-    add = cues.append
-    for t, v in own.items():
-        mine = min(v, OWN_SCORE_CAP) / OWN_SCORE_SCALE
-        add((t, _OWN, mine))
-        if framing:
-            add((t, _FRAMING_OWN, mine))
-    if baseline:
-        add((baseline[0][0], _MAIN, 1.0))
-        if is_heading:
-            add((baseline[0][0], _HEADING_MAIN, 1.0))
-        for t, _, _ in baseline[1:]:
-            add((t, _FURTHER, 1.0))
-    if not framing:
-        for t, v in context.items():
-            if v >= CONTEXT_MIN_SHARE:
-                add((t, _CONTEXT, v))
-        previous, following = neighbours
-        if previous:
-            add((previous[0], _PREVIOUS_MAIN, 1.0))
-        for t in previous:
-            add((t, _PREVIOUS, 1.0))
-        for t in following:
-            add((t, _NEXT, 1.0))
-    first, last = ends
-    for t in first:
-        add((t, _FIRST_TERM, 1.0))
-    for t in last:
-        add((t, _LAST_TERM, 1.0))
-    return cues
-
-
 def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0,
                   neighbours=((), ()), ends=((), ())):
-    """The features of one unit; the same function serves training and coding."""
+    """The features of one unit; the same function serves training and coding.
+
+    `neighbours` are the dictionary's codes of the previous and the next unit
+    (main first), `ends` the themes of the unit's first and last
+    matched term: Chinese puts the head of a phrase last, so the last term
+    tends to name what the unit is about and the terms before it the means.
+    A preamble or closing (`framing`) has policy content only in its own
+    words: it gets neither the section's context nor its neighbours' codes.
+    """
     binary = text_features(simplified)
     binary.update("w:" + term for terms in evidence.values() for term in terms)
     valued = {"o:" + t: min(v, OWN_SCORE_CAP) / OWN_SCORE_SCALE for t, v in own.items()}
-    valued.update(("x:" + t, v) for t, v in context.items() if v >= CONTEXT_MIN_SHARE)
+    if not framing:
+        valued.update(("x:" + t, v) for t, v in context.items() if v >= CONTEXT_MIN_SHARE)
     prefix = "hb:" if is_heading else "b:"
     for rank, (t, _, _) in enumerate(baseline):
         binary.add(prefix + t)
         if rank == 0:
             binary.add(prefix + "main:" + t)
+    first, last = ends
+    binary.update(["ft:" + t for t in first] + ["lt:" + t for t in last])
+    if framing:
+        valued.update([("fo:" + f[2:], v) for f, v in valued.items() if f.startswith("o:")])
+    else:
+        previous, following = neighbours
+        binary.update(["pv:" + t for t in previous] + ["nx:" + t for t in following] + ["pm:" + t for t in previous[:1]])
     if outside:
         valued["outside"] = min(outside, OWN_SCORE_CAP) / OWN_SCORE_SCALE
     if is_heading:
@@ -139,8 +107,7 @@ def unit_features(simplified, own, context, baseline, evidence, is_heading, fram
         binary.add("framing")
     if not _HAN.search(simplified):
         binary.add("no_han")
-    return Features(binary, valued, theme_cues(own, context, baseline, is_heading, framing,
-                                               neighbours, ends))
+    return Features(binary, valued)
 
 
 def probabilities(model, feats):
@@ -155,21 +122,13 @@ def probabilities(model, feats):
         ws = get(f)
         if ws is not None:
             vectors.append(tuple(map(v.__mul__, ws)))
-    z = dict(zip(model.themes, map(sum, zip(*vectors))))
-    if model.cue_weights:
-        weights = model.cue_weights
-        for t, k, v in feats.cues:
-            if t in z:      # a theme staff added to the dictionary after training has no weights
-                z[t] += weights[k] * v
-    return {t: 1.0 / (1.0 + math.exp(-v)) for t, v in z.items()}
+    return dict(zip(model.themes, (1.0 / (1.0 + math.exp(-z)) for z in map(sum, zip(*vectors)))))
 
 
 def contributors(model, feats, theme):
-    """The unit's features that pushed `theme` up, strongest first (cues as `cue:NAME`)."""
+    """The unit's features that pushed `theme` up, strongest first."""
     i = model.themes.index(theme)
     pushed = [(model.weights[f][i] * v, f) for f, v in feats.as_dict().items() if f in model.weights]
-    if model.cue_weights:
-        pushed += [(model.cue_weights[k] * v, "cue:" + CUES[k]) for t, k, v in feats.cues if t == theme]
     return [f for w, f in sorted(pushed, reverse=True) if w > 0]
 
 
@@ -196,8 +155,13 @@ def readable_evidence(features):
         if len(out) == EVIDENCE_TERMS:
             break
     if not out:
-        out = [CUE_LABELS[f[4:]] for f in features if f.startswith("cue:") and f[4:] in CUE_LABELS][:1]
+        out = [CONTEXT_LABELS[kind] for kind, _, _ in map(_split_kind, features) if kind in CONTEXT_LABELS][:1]
     return out
+
+
+def _split_kind(feature):
+    """`kind:theme` features as (kind, ':', theme): `b:main:party` -> (`b:main`, ':', `party`)."""
+    return feature.rpartition(":")
 
 
 def load_model(path=MODEL_FILE):
@@ -205,9 +169,7 @@ def load_model(path=MODEL_FILE):
     themes = tuple(data["themes"])
     weights = {f: tuple(float(w) for w in ws) for f, ws in data["weights"].items()}
     version = hashlib.sha256(Path(path).read_bytes() + Path(__file__).read_bytes()).hexdigest()[:12]
-    cues = data.get("cues") or {}
-    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["keep"]), float(data["add"]), version,
-                      tuple(float(cues.get(name, 0.0)) for name in CUES))
+    return ThemeModel(themes, tuple(data["bias"]), weights, float(data["keep"]), float(data["add"]), version)
 
 
 @lru_cache(maxsize=4)

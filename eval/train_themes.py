@@ -6,8 +6,9 @@ Reads the documents and their coded units from `../shared` (seeds gold,
 external gold, silver labels) at development time only. What it writes is
 weights: one logistic regression per theme over the features of
 `etl.theme_model.unit_features` (character bigrams, dictionary terms, the
-dictionary coder's scores and codes), plus one weight per cue of
-`etl.theme_model.CUES` shared by all themes. No text is stored. With `--lodo` it
+dictionary coder's scores and codes, the neighbouring units' codes); the
+features that name a theme have a weight per kind shared by all themes
+(`etl.theme_model.SHARED_KINDS`), folded into the themes' weights on saving. No text is stored. With `--lodo` it
 first prints, for every development set, the themes micro-F1 of models each
 trained without the document they are scored on: the honest figure.
 """
@@ -25,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from etl.normalize import to_simplified  # noqa: E402
 from etl.read import read_document  # noqa: E402
 from etl.segment import segment  # noqa: E402
-from etl.theme_model import CUES, MODEL_FILE, ThemeModel, combine, probabilities  # noqa: E402
+from etl.theme_model import MODEL_FILE, SHARED_KINDS, ThemeModel, combine, probabilities  # noqa: E402
 from etl.themes import MAX_THEMES, dictionary_coding, load_dictionary  # noqa: E402
 
 MIN_DF = 2                # a feature seen in one training unit only is noise
@@ -35,6 +36,7 @@ LEARNING_RATE = 0.1
 KEEP = 0.4                # a dictionary code stands from this probability (LODO mean of the three sets: 0.3-0.5 tie)
 ADD = 0.45                # the model adds a theme the dictionary missed from this probability (LODO: 0.4-0.45 tie)
 SILVER_WEIGHT = 0.7       # silver is coded once, without adjudication: it counts less
+SHARED_ONLY = {"pv", "pm", "nx", "ft", "lt", "fo"}  # kinds with the shared weight only (LODO: a weight per theme too ties)
 MIN_WEIGHT = 0.05         # smaller weights barely move a probability; dropping them keeps coding fast
 
 
@@ -68,19 +70,22 @@ def fit(rows, themes):
 
     The design matrix is kept as coordinate lists (a unit has a few dozen of
     thousands of features), so a step costs the non-zeros, not the matrix.
-    The cues are a dense unit x theme x cue array whose weights all themes
-    share. Returns (vocabulary, weights, bias, cue weights).
+    The features that name a theme (`SHARED_KINDS`) also feed a dense unit x
+    theme x kind array whose weights all themes share. Returns (vocabulary,
+    weights, bias, shared weights per kind).
     """
     sparse = [r[2].as_dict() for r in rows]
     df = Counter(f for feats in sparse for f in feats)
-    vocab = sorted(f for f, c in df.items() if c >= MIN_DF)
+    vocab = sorted(f for f, c in df.items() if c >= MIN_DF and f.rpartition(":")[0] not in SHARED_ONLY)
     index = {f: i for i, f in enumerate(vocab)}
     coords = [(n, index[f], v) for n, feats in enumerate(sparse) for f, v in feats.items() if f in index]
-    cues = np.zeros((len(rows), len(themes), len(CUES)))
-    for n, r in enumerate(rows):
-        for t, k, v in r[2].cues:
-            if t in themes:
-                cues[n, themes.index(t), k] += v
+    kinds, columns = {k: i for i, k in enumerate(SHARED_KINDS)}, {t: i for i, t in enumerate(themes)}
+    shared = np.zeros((len(rows), len(themes), len(SHARED_KINDS)))
+    for n, feats in enumerate(sparse):
+        for f, v in feats.items():
+            kind, _, theme = f.rpartition(":")
+            if kind in kinds and theme in columns:
+                shared[n, columns[theme], kinds[kind]] += v
     row_of = np.array([c[0] for c in coords], dtype=np.int64)
     col_of = np.array([c[1] for c in coords], dtype=np.int64)
     val = np.array([c[2] for c in coords], dtype=np.float64)[:, None]
@@ -98,17 +103,17 @@ def fit(rows, themes):
     total = float(sw.sum())
     w = np.zeros((len(vocab), len(themes)))
     b = np.zeros(len(themes))
-    c = np.zeros(len(CUES))
+    c = np.zeros(len(SHARED_KINDS))
     moments = [(np.zeros_like(x), np.zeros_like(x)) for x in (w, b, c)]
     for step in range(1, STEPS + 1):
-        z = cues @ c
+        z = shared @ c
         z[rows_present] += np.add.reduceat(val * w[col_of], row_starts)
         p = 1.0 / (1.0 + np.exp(-(z + b)))
         g = (p - y) * sw / total
         gw = L2 * w * len(rows) / total
         gw[cols_present] += np.add.reduceat((val * g[row_of])[by_col], col_starts)
         gb = g.sum(axis=0)
-        gc = np.einsum("ntk,nt->k", cues, g) + L2 * c * len(rows) / total
+        gc = np.einsum("ntk,nt->k", shared, g) + L2 * c * len(rows) / total
         for param, grad, (m, v) in zip((w, b, c), (gw, gb, gc), moments):
             m *= 0.9
             m += 0.1 * grad
@@ -119,13 +124,19 @@ def fit(rows, themes):
 
 
 def to_model(vocab, w, b, c, themes, keep=KEEP, add=ADD):
-    """The fitted weights as a ThemeModel; features whose weights are all small are dropped."""
+    """The fitted weights as a ThemeModel: each kind's shared weight is folded
+    into the weights of its features (`o:party` gets the shared `o` weight in
+    the party column), so coding needs no weights of its own for it; features
+    whose weights are all small are dropped."""
+    dense = {f: row.copy() for f, row in zip(vocab, w)}
+    for k, shared in zip(SHARED_KINDS, c):
+        for i, t in enumerate(themes):
+            dense.setdefault(f"{k}:{t}", np.zeros(len(themes)))[i] += shared
     weights = {}
-    for f, row in zip(vocab, w):
+    for f, row in sorted(dense.items()):
         if np.abs(row).max() >= MIN_WEIGHT:
             weights[f] = tuple(round(float(x), 4) if abs(x) >= MIN_WEIGHT else 0.0 for x in row)
-    return ThemeModel(tuple(themes), tuple(round(float(x), 4) for x in b), weights, keep, add, "",
-                      tuple(round(float(x), 4) for x in c))
+    return ThemeModel(tuple(themes), tuple(round(float(x), 4) for x in b), weights, keep, add, "")
 
 
 def predict(model, unit):
@@ -175,7 +186,7 @@ def main(argv=None):
     args.out.parent.mkdir(parents=True, exist_ok=True)
     dense = {f: list(ws) for f, ws in model.weights.items()}
     args.out.write_text(json.dumps({"themes": themes, "bias": list(model.bias), "keep": model.keep, "add": model.add,
-                                    "cues": dict(zip(CUES, model.cue_weights)), "weights": dict(sorted(dense.items()))},
+                                    "weights": dict(sorted(dense.items()))},
                                    ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(dense)} features)")
 
