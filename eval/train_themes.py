@@ -156,8 +156,8 @@ def micro_f1(pairs):
 
 
 def lodo(rows, themes):
-    """Micro P/R/F1 per set, each document scored by a model trained without it,
-    next to the dictionary alone."""
+    """(set, coder) -> [(gold, predicted)] of every unit, each document coded by a
+    model trained without it, next to the dictionary alone."""
     pairs = {}
     for doc in sorted({(r[0], r[1]) for r in rows}):
         model = to_model(*fit([r for r in rows if (r[0], r[1]) != doc], themes), themes)
@@ -166,7 +166,14 @@ def lodo(rows, themes):
                 gold = set(r[3])
                 pairs.setdefault((r[0], "model"), []).append((gold, predict(model, r[4])))
                 pairs.setdefault((r[0], "dictionary"), []).append((gold, {t for t, _, _ in r[4]["coded"]}))
-    return {k: micro_f1(v) for k, v in sorted(pairs.items())}
+    return pairs
+
+
+def per_theme(pairs, theme):
+    """(precision, recall, gold count) of one theme over (gold, predicted) pairs."""
+    tp = sum(theme in g and theme in p for g, p in pairs)
+    predicted, gold = sum(theme in p for _, p in pairs), sum(theme in g for g, _ in pairs)
+    return tp / max(1, predicted), tp / max(1, gold), gold
 
 
 def main(argv=None):
@@ -180,8 +187,15 @@ def main(argv=None):
     rows = load_units(args.shared, dictionary)
     print(f"{len(rows)} labelled units from {len({(r[0], r[1]) for r in rows})} documents")
     if args.lodo:
-        for (name, coder), (p, r, f) in lodo(rows, themes).items():
+        pairs = lodo(rows, themes)
+        for (name, coder), unit_pairs in sorted(pairs.items()):
+            p, r, f = micro_f1(unit_pairs)
             print(f"LODO {name:9} {coder:10}  P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        sets = sorted({name for name, _ in pairs})
+        print("LODO per theme, model: P/R (gold codes) " + "  ".join(f"{name:>18}" for name in sets))
+        for theme in themes:
+            cells = ("{:.2f}/{:.2f} ({:3d})".format(*per_theme(pairs[(name, "model")], theme)) for name in sets)
+            print(f"  {theme:12} " + "  ".join(f"{c:>18}" for c in cells))
     model = to_model(*fit(rows, themes), themes)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     dense = {f: list(ws) for f, ws in model.weights.items()}
