@@ -4,7 +4,14 @@ One-vs-rest logistic regression per theme of the guide. Its features are the
 unit's character bigrams, the dictionary terms it contains, and what the
 dictionary coder concluded (its own scores, its section context, its codes):
 the dictionary stays the part staff edit, the model learns how coders weigh
-it against the wording of the unit. The weights are trained by
+it against the wording of the unit. The features that name a theme (its own
+score, its share of the section, the dictionary's codes, the previous and
+next unit's codes, the themes of the first and last term; `SHARED_KINDS`)
+are trained with a weight per kind that all themes share plus a deviation
+per theme: learnt from the codes of all twelve themes at once, they carry
+over to themes and documents with few labelled examples, which per-theme
+weights alone do not. The shared weight is folded into each theme's weights
+when the model is saved, so coding is the same plain dot product. The weights are trained by
 `eval/train_themes.py` on the labelled development units and stored in
 `etl/models/themes_lr.json` (weights only, no texts). Inference is a sparse
 dot product: deterministic and cheap, and for a whole document's units at
@@ -25,8 +32,11 @@ MODEL_FILE = Path(__file__).resolve().parent / "models" / "themes_lr.json"
 OWN_SCORE_CAP = 9.0           # dictionary scores beyond three strong terms add nothing more
 OWN_SCORE_SCALE = 3.0         # one strong term (weight 3) is feature value 1
 CONTEXT_MIN_SHARE = 0.2       # smaller shares of the section's profile are noise and cost time
-FRAMING_ADD = 0.6             # a preamble or closing gets a theme the dictionary missed only from this probability (LODO: 0.5 and 0.6 tie)
+FRAMING_ADD = 0.8             # a preamble or closing gets a theme the dictionary missed only from this probability (LODO: 0.6-0.95 tie)
 EVIDENCE_TERMS = 3            # model-driven codes store this many top contributing features
+SHARED_KINDS = ("o", "x", "b", "b:main", "hb", "hb:main", "pv", "pm", "nx", "ft", "lt", "fo")
+CONTEXT_LABELS = {"x": "context: section", "hb": "context: section", "hb:main": "context: section",
+                  "pv": "context: previous unit", "pm": "context: previous unit", "nx": "context: next unit"}
 RUN_CHARS = r"\u3400-\u9fffA-Za-z0-9"
 _RUN = re.compile(f"[{RUN_CHARS}]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -97,21 +107,36 @@ class Features:
         return {**dict.fromkeys(self.binary, 1.0), **self.valued}
 
 
-def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0, model=None):
+def unit_features(simplified, own, context, baseline, evidence, is_heading, framing, outside=0.0,
+                  neighbours=((), ()), ends=((), ()), model=None):
     """The features of one unit; the same function serves training and coding.
 
+    `neighbours` are the dictionary's codes of the previous and the next unit
+    (main first), `ends` the themes of the unit's first and last
+    matched term: Chinese puts the head of a phrase last, so the last term
+    tends to name what the unit is about and the terms before it the means.
+    A preamble or closing (`framing`) has policy content only in its own
+    words: it gets neither the section's context nor its neighbours' codes.
     With a `model`, only the text features it has weights for (coding: the
     others would add nothing to its probabilities or its evidence).
     """
     binary = text_features(simplified) if model is None else known_text_features(model, simplified)
     binary.update("w:" + term for terms in evidence.values() for term in terms)
     valued = {"o:" + t: min(v, OWN_SCORE_CAP) / OWN_SCORE_SCALE for t, v in own.items()}
-    valued.update(("x:" + t, v) for t, v in context.items() if v >= CONTEXT_MIN_SHARE)
+    if not framing:
+        valued.update(("x:" + t, v) for t, v in context.items() if v >= CONTEXT_MIN_SHARE)
     prefix = "hb:" if is_heading else "b:"
     for rank, (t, _, _) in enumerate(baseline):
         binary.add(prefix + t)
         if rank == 0:
             binary.add(prefix + "main:" + t)
+    first, last = ends
+    binary.update(["ft:" + t for t in first] + ["lt:" + t for t in last])
+    if framing:
+        valued.update([("fo:" + f[2:], v) for f, v in valued.items() if f.startswith("o:")])
+    else:
+        previous, following = neighbours
+        binary.update(["pv:" + t for t in previous] + ["nx:" + t for t in following] + ["pm:" + t for t in previous[:1]])
     if outside:
         valued["outside"] = min(outside, OWN_SCORE_CAP) / OWN_SCORE_SCALE
     if is_heading:
@@ -189,7 +214,8 @@ def combine(model, probs, dictionary_codes, framing=False):
 
 
 def readable_evidence(features):
-    """Contributing features as words a reader can check: terms and bigrams, not model internals."""
+    """Contributing features as words a reader can check: terms and bigrams,
+    not model internals; a code that no word supports names the context that made it."""
     out = []
     for f in features:
         kind, colon, word = f.partition(":")
@@ -198,7 +224,14 @@ def readable_evidence(features):
             out.append(word)
         if len(out) == EVIDENCE_TERMS:
             break
+    if not out:
+        out = [CONTEXT_LABELS[kind] for kind, _, _ in map(_split_kind, features) if kind in CONTEXT_LABELS][:1]
     return out
+
+
+def _split_kind(feature):
+    """`kind:theme` features as (kind, ':', theme): `b:main:party` -> (`b:main`, ':', `party`)."""
+    return feature.rpartition(":")
 
 
 def load_model(path=MODEL_FILE):

@@ -3,8 +3,8 @@ import json
 
 from etl.normalize import to_simplified
 from etl.segment import segment
-from etl.theme_model import MODEL_FILE, Features, combine, probabilities, unit_features
-from etl.themes import code_themes, load_dictionary
+from etl.theme_model import MODEL_FILE, Features, combine, probabilities, readable_evidence, unit_features
+from etl.themes import code_themes, dictionary_coding, load_dictionary
 from eval.train_themes import fit, to_model
 
 DOC = ("一、经济发展\n实施积极的财政政策和稳健的货币政策。\n深化国有企业改革。\n"
@@ -41,7 +41,7 @@ def test_fit_learns_a_theme_from_its_words_and_combine_respects_keep_and_add():
     for n in range(20):
         econ = n % 2 == 0
         text = "财政货币政策" if econ else "学校教师教育"
-        feats = unit_features(text, {}, {}, [], {}, False, False).as_dict()
+        feats = unit_features(text, {}, {}, [], {}, False, False)
         rows.append(("dev", f"doc{n}", feats, ("economy",) if econ else ("culture",), None, 1.0))
     model = to_model(*fit(rows, themes), themes)
     probs = probabilities(model, unit_features("稳健的货币政策", {}, {}, [], {}, False, False))
@@ -115,3 +115,48 @@ def test_coding_finds_exactly_the_text_features_the_model_knows():
     assert n > 400
     # digits and characters standing alone are features too; inside a longer run they are not
     assert {"3", "一"} <= known_text_features(model, "(3)、一、") and "3" not in known_text_features(model, "第3项")
+
+
+def _row(doc, own, themes, neighbours=((), ())):
+    feats = unit_features("", own, {}, [], {t: ["x"] for t in own}, False, False, neighbours=neighbours)
+    return ("dev", doc, feats, themes, None, 1.0)
+
+
+def test_a_feature_kind_learnt_on_some_themes_carries_to_a_theme_without_examples():
+    """Own evidence of a theme never labelled in training still raises it: the `o:` kind has a weight all themes share."""
+    themes = ["economy", "culture", "health"]
+    rows = [_row(f"e{n}", {"economy": 3.0}, ("economy",)) for n in range(10)]
+    rows += [_row(f"c{n}", {"culture": 3.0}, ("culture",)) for n in range(10)]
+    rows += [_row(f"n{n}", {}, ()) for n in range(10)]
+    model = to_model(*fit(rows, themes), themes)
+    with_evidence = probabilities(model, unit_features("", {"health": 3.0}, {}, [], {"health": ["x"]}, False, False))
+    without = probabilities(model, unit_features("", {}, {}, [], {}, False, False))
+    assert with_evidence["health"] > 2 * without["health"]
+
+
+def test_neighbours_and_term_ends_are_features_but_not_for_framing():
+    args = ("加强党建", {"party": 3.0}, {"governance": 0.5}, [("party", 3.0, ["党建"])], {"party": ["党建"]}, False)
+    kw = {"neighbours": (("party", "culture"), ("economy",)), "ends": (("party",), ("governance",))}
+    body = unit_features(*args, False, **kw)
+    assert {"pv:party", "pv:culture", "pm:party", "nx:economy", "ft:party", "lt:governance"} <= body.binary
+    assert body.valued["x:governance"] == 0.5
+    framing = unit_features(*args, True, **kw)
+    assert not {f for f in framing.binary if f[:3] in ("pv:", "pm:", "nx:")}
+    assert "x:governance" not in framing.valued and framing.valued["fo:party"] == 1.0
+    assert {"ft:party", "lt:governance"} <= framing.binary
+
+
+def test_dictionary_coding_gives_each_unit_its_neighbours_codes_and_term_ends():
+    text = "一、党的建设\n组织党员学习。\n开展廉政教育。\n推进垃圾分类和党员志愿服务。"
+    sents = segment(text, to_simplified(text))
+    units = dictionary_coding(sents, load_dictionary(model_path=None))
+    middle = units[sents[2].sent_no]["features"].binary
+    assert {"pv:party", "pm:party", "nx:party", "ft:party", "lt:culture"} <= middle   # 廉政 first, 教育 last
+    last = units[sents[3].sent_no]["features"].binary
+    assert {"pv:party", "ft:environment", "lt:culture"} <= last and not any(f.startswith("nx:") for f in last)
+
+
+def test_a_code_only_context_made_names_the_context_as_evidence():
+    assert readable_evidence(["x:party", "pv:party"]) == ["context: section"]
+    assert readable_evidence(["nx:party", "o:party"]) == ["context: next unit"]
+    assert readable_evidence(["w:党建", "党建", "x:party"]) == ["党建"]
