@@ -15,8 +15,8 @@ def _progress(i, total, name, result, error):
 
 def warehouse_is_stale(warehouse, seeds_dir, manifest):
     """True when the warehouse is missing or was built from other inputs."""
+    from etl.inputs import inputs_hash
     from etl.load import stored_inputs_hash
-    from etl.pipeline import inputs_hash
     stored = stored_inputs_hash(warehouse)
     return stored is None or stored != inputs_hash(seeds_dir, manifest)
 

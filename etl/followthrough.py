@@ -15,9 +15,6 @@ score, then the earliest document and position.
 """
 import re
 
-from etl.keywords import WORD, stopwords, tokenizer
-from etl.themes import default_dictionary
-
 # More than half the words in common: 新增就业 and 新增就业岗位 (2 of 3) meet; GDP growth
 # and GDP energy intensity (国内生产总值 vs 单位国内生产总值能耗, 2 of 4) do not.
 MIN_SCORE = 0.6
@@ -30,11 +27,15 @@ SINGLE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
 TYPE_ORDER = {"plan": 0, "priorities": 0, "article": 1, "summary": 2}
 
 FACT_LINKS_SCHEMA = """
+create table indicator_words (indicator varchar not null, words varchar[] not null);
 create table fact_links (
     target_fact_id integer not null, achievement_fact_id integer not null, region_id varchar not null,
     target_doc_id varchar, target_sent_no integer, achievement_doc_id varchar, achievement_sent_no integer,
     unit varchar, tokens varchar, score double, progress double, rule varchar);
 """
+
+# Facts that take part in links: a target or an achievement with an indicator.
+_LINKABLE = "kind in ('target', 'achievement') and indicator <> ''"
 
 FACT_LINKS_SQL = """
 insert into fact_links
@@ -43,7 +44,7 @@ with f as (
            coalesce(o.type_rank, 1) as type_rank, t.token, count(*) over (partition by f.fact_id) as n_tokens
     from facts f
     join documents d using (doc_id)
-    join fact_link_tokens t on t.indicator = f.indicator
+    join (select indicator, unnest(words) as token from indicator_words) t on t.indicator = f.indicator
     left join fact_link_type_order o on o.doc_type = d.doc_type
     where f.kind in ('target', 'achievement') and f.unit is not null
       and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id))),
@@ -85,6 +86,8 @@ def indicator_words(indicator):
     Kind cues (努力实现, 计划) and change words (增长, 比上年) say when or how,
     not what is counted, so they are dropped.
     """
+    from etl.keywords import WORD, stopwords, tokenizer  # jieba: loaded only when there is something to cut
+    from etl.themes import default_dictionary
     tk, stop = tokenizer(tuple(sorted(default_dictionary().weights))), stopwords()
     words, run = [], ""
     for w in [*tk.lcut(indicator, HMM=False), ""]:
@@ -96,26 +99,35 @@ def indicator_words(indicator):
     return sorted({w for w in words if WORD.match(w) and w not in stop and w not in KIND_CUES | CHANGE_WORDS})
 
 
+def update_indicator_words(con, everything=False):
+    """Keep `indicator_words` to the indicators of the linkable facts: drop the gone ones, cut only the new ones.
+
+    Stored rather than cut again by each update: jieba's dictionary takes about
+    a second to load, and a remove has nothing new to cut. `everything` cuts
+    them all again (the tokenizer's place names changed).
+    """
+    if everything:
+        con.execute("delete from indicator_words")
+    con.execute(f"delete from indicator_words where indicator not in (select indicator from facts where {_LINKABLE})")
+    new = [r[0] for r in con.execute(
+        f"select distinct indicator from facts where {_LINKABLE} "
+        "and indicator not in (select indicator from indicator_words) order by 1").fetchall()]
+    if new:
+        appender = con.appender("indicator_words")
+        appender.append_rows([(ind, indicator_words(ind)) for ind in new])
+        appender.flush()
+
+
 def insert_fact_links(con, regions=None):
     """Fill `fact_links` from the loaded facts (same transaction); return the number of links.
 
     `regions`: only the links of these places (links never cross places), for an incremental update.
     """
     regions = list(regions) if regions is not None else None
-    indicators = [r[0] for r in con.execute(
-        "select distinct f.indicator from facts f join documents d using (doc_id) "
-        "where f.kind in ('target', 'achievement') and f.indicator <> '' "
-        "and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id)) order by 1",
-        {"regions": regions}).fetchall()]
-    con.execute("create temp table fact_link_tokens (indicator varchar, token varchar)")
     con.execute("create temp table fact_link_type_order (doc_type varchar, type_rank integer)")
-    for table, rows in (("fact_link_tokens", [(ind, w) for ind in indicators for w in indicator_words(ind)]),
-                        ("fact_link_type_order", sorted(TYPE_ORDER.items()))):
-        if rows:
-            appender = con.appender(table)
-            appender.append_rows(rows)
-            appender.flush()
+    appender = con.appender("fact_link_type_order")
+    appender.append_rows(sorted(TYPE_ORDER.items()))
+    appender.flush()
     con.execute(FACT_LINKS_SQL, {"min_score": MIN_SCORE, "regions": regions})
-    con.execute("drop table fact_link_tokens")
     con.execute("drop table fact_link_type_order")
     return con.execute("select count(*) from fact_links").fetchall()[0][0]

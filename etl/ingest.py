@@ -37,6 +37,7 @@ from etl import cache, config, read, settings, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
+from etl.inputs import file_digest
 from etl.load import stored_inputs_hash
 from etl.manifest import DocumentMeta, read_manifest, validate_meta, write_manifest
 from etl.normalize import detect_script, text_key
@@ -158,7 +159,7 @@ def _loaded_keys(paths):
         p = paths.seeds_dir / name
         if not p.is_file():
             continue
-        sha = hashlib.sha256(p.read_bytes()).hexdigest()
+        sha = file_digest(p).hex()
         out[sha] = name
         if name in stored and stored[name][0] == sha:
             out.setdefault(stored[name][1], name)
@@ -381,8 +382,8 @@ def _recover_locked(paths):
     the step left them (its inputs_hash matches); otherwise the warehouse
     is still the previous one, and the inputs go back to match it.
     """
+    from etl.inputs import inputs_hash
     from etl.load import remove_stale_temp_files
-    from etl.pipeline import inputs_hash
     path = _journal_path(paths)
     path.with_name(path.name + ".tmp").unlink(missing_ok=True)   # killed while writing it: nothing started
     if not path.exists():
@@ -417,7 +418,7 @@ def _can_update(paths):
     """
     import duckdb
 
-    from etl.pipeline import inputs_hash
+    from etl.inputs import inputs_hash
     if stored_inputs_hash(paths.warehouse) != inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file):
         return False
     try:
@@ -433,8 +434,8 @@ def _update(paths, add=(), remove=(), workers=None):
     import duckdb
 
     from etl import PIPELINE_VERSION
+    from etl.inputs import BuildReport, inputs_hash
     from etl.load import NeedsFullBuild, update_warehouse
-    from etl.pipeline import BuildReport, inputs_hash
     from etl.themes import default_dictionary
     dictionary = default_dictionary()
     info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,

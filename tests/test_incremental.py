@@ -1,6 +1,9 @@
 """Incremental add and remove equal a full rebuild, and a reader during an add sees the old or the new state."""
 import shutil
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -8,6 +11,7 @@ import pytest
 from etl import ingest
 from etl.ingest import Overrides, Paths
 from etl.pipeline import build
+from etl.spare import spare_path
 
 # Tables compared row for row; build_info's built_at differs by design.
 COMPARED = ["regions", "doc_types", "themes", "documents", "document_texts", "sentences", "sentence_themes", "facts",
@@ -133,3 +137,78 @@ def test_a_reader_during_an_add_sees_the_old_or_the_new_state(corpus, tmp_path):
     assert seen and {docs for docs, _, _ in seen} <= {n, n + 1}
     assert all(consistent and hashed for _, consistent, hashed in seen)
     assert n + 1 == _counts(paths.warehouse)
+
+
+def _ino(path):
+    return path.stat().st_ino
+
+
+def _summary(con):
+    """Figures read over whole tables: a file rewritten under the connection would change or break them."""
+    return con.execute("select (select count(*) from documents), (select count(*) from facts), "
+                       "(select sum(length(text)) from sentences), (select count(*) from sentence_bigrams)").fetchone()
+
+
+def test_an_update_takes_the_spare_instead_of_copying_the_warehouse(corpus, tmp_path):
+    """The build leaves a spare; each update brings it up to date and renames it in; the replaced file is the next spare."""
+    paths, folder = corpus
+    spare = spare_path(paths.warehouse)
+    built, first_spare = _ino(paths.warehouse), _ino(spare)
+    ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(region="gen_001", year=2021, doc_type="plan"))
+    assert _ino(paths.warehouse) == first_spare and _ino(spare) == built
+    middle = sorted(ingest.read_manifest(paths.manifest))[3]
+    ingest.remove(Path(middle).stem, paths)    # replays the add on the built file, then removes
+    assert _ino(paths.warehouse) == built and _ino(spare) == first_spare
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+
+def test_a_spare_a_reader_of_this_process_holds_is_not_written(corpus, tmp_path):
+    """The add page runs in the dashboard's process, where DuckDB's file lock does not keep a writer out."""
+    paths, folder = corpus
+    alias = tmp_path / "alias.duckdb"    # DuckDB shares one instance per resolved path in a process: another
+    alias.hardlink_to(paths.warehouse)   # name keeps this reader apart from the ETL's own connections
+    reader = duckdb.connect(str(alias), read_only=True)   # opened before the add: the file becomes the next spare
+    before = _summary(reader)
+    ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(region="gen_001", year=2021, doc_type="plan"))
+    held = _ino(spare_path(paths.warehouse))
+    ingest.remove(sorted(ingest.read_manifest(paths.manifest))[3].split(".")[0], paths)
+    assert _ino(paths.warehouse) != held, "the update wrote into the file a reader of this process had open"
+    assert _summary(reader) == before
+    reader.close()
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+
+READER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute("select count(*) from documents").fetchone()[0], flush=True)
+"""
+
+
+def test_a_spare_another_process_holds_is_left_alone(corpus, tmp_path):
+    paths, folder = corpus
+    n = _counts(paths.warehouse)
+    proc = subprocess.Popen([sys.executable, "-c", READER, str(paths.warehouse)], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert int(proc.stdout.readline()) == n
+        ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(region="gen_001", year=2021,
+                                                                           doc_type="plan"))
+        ingest.remove(sorted(ingest.read_manifest(paths.manifest))[3].split(".")[0], paths)   # its spare is locked
+        out, _ = proc.communicate("\n", timeout=60)
+    finally:
+        proc.kill()
+    assert int(out) == n and _counts(paths.warehouse) == n
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+
+def test_a_build_after_updates_leaves_one_fresh_spare(corpus, tmp_path):
+    paths, folder = corpus
+    ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(region="gen_001", year=2021, doc_type="plan"))
+    build(paths.seeds_dir, paths.manifest, paths.warehouse, regions_file=paths.regions_file, cache_dir=paths.cache_dir)
+    assert_same_warehouse(spare_path(paths.warehouse), paths.warehouse)
+    names = sorted(p.name for p in paths.warehouse.parent.iterdir() if p.name.startswith(paths.warehouse.name))
+    assert names == ["warehouse.duckdb", "warehouse.duckdb.lock", "warehouse.duckdb.spare",
+                     "warehouse.duckdb.spare-step"]
