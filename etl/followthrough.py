@@ -37,8 +37,8 @@ create table fact_links (
 # Facts that take part in links: a target or an achievement with an indicator.
 _LINKABLE = "kind in ('target', 'achievement') and indicator <> ''"
 
-FACT_LINKS_SQL = """
-insert into fact_links
+# Every linkable fact of the places in $regions (NULL: all), one row per indicator word.
+_FACT_WORDS = """
 with f as (
     select f.fact_id, f.doc_id, f.sent_no, f.char_start, f.unit, f.kind, f.value, d.region_id, d.year, d.published,
            coalesce(o.type_rank, 1) as type_rank, t.token, count(*) over (partition by f.fact_id) as n_tokens
@@ -47,7 +47,14 @@ with f as (
     join (select indicator, unnest(words) as token from indicator_words) t on t.indicator = f.indicator
     left join fact_link_type_order o on o.doc_type = d.doc_type
     where f.kind in ('target', 'achievement') and f.unit is not null
-      and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id))),
+      and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id)))
+"""
+
+# Targets whose link is computed: all of them, or those of the documents in fact_link_target_docs.
+_ALL_TARGETS = "f"
+_SOME_TARGETS = "(select * from f where doc_id in (select doc_id from fact_link_target_docs))"
+
+FACT_LINKS_SQL = "insert into fact_links " + _FACT_WORDS + """,
 candidates as (
     select t.fact_id as target_fact_id, a.fact_id as achievement_fact_id, t.region_id,
            t.doc_id as target_doc_id, t.sent_no as target_sent_no, a.doc_id as achievement_doc_id,
@@ -59,7 +66,7 @@ candidates as (
            case when any_value(a.year) > any_value(t.year) then 'later year'
                 when any_value(a.type_rank) > any_value(t.type_rank) then 'same year, later document type'
                 else 'same year and type, later publication' end as rule
-    from f t
+    from {targets} t
     join f a on a.region_id = t.region_id and a.unit = t.unit and a.token = t.token and a.doc_id <> t.doc_id
     where t.kind = 'target' and a.kind = 'achievement'
       and (a.year > t.year
@@ -99,16 +106,31 @@ def indicator_words(indicator):
     return sorted({w for w in words if WORD.match(w) and w not in stop and w not in KIND_CUES | CHANGE_WORDS})
 
 
-def update_indicator_words(con, everything=False):
+# Documents with a target that an achievement of the added documents could be linked to (blocking and order only).
+_SERVED_DOCS = _FACT_WORDS + """
+select distinct t.doc_id
+from f t join f a on a.region_id = t.region_id and a.unit = t.unit and a.token = t.token and a.doc_id <> t.doc_id
+where t.kind = 'target' and a.kind = 'achievement' and list_contains($added::varchar[], a.doc_id)
+  and (a.year > t.year
+       or (a.year = t.year and a.type_rank > t.type_rank)
+       or (a.year = t.year and a.type_rank = t.type_rank and a.published > t.published))
+"""
+
+
+def update_indicator_words(con, gone=None, everything=False):
     """Keep `indicator_words` to the indicators of the linkable facts: drop the gone ones, cut only the new ones.
 
     Stored rather than cut again by each update: jieba's dictionary takes about
-    a second to load, and a remove has nothing new to cut. `everything` cuts
-    them all again (the tokenizer's place names changed).
+    a second to load, and a remove has nothing new to cut. `gone`: the only
+    indicators that may have gone (a removed document's), None: any.
+    `everything` cuts them all again (the tokenizer's place names changed).
     """
     if everything:
         con.execute("delete from indicator_words")
-    con.execute(f"delete from indicator_words where indicator not in (select indicator from facts where {_LINKABLE})")
+    con.execute(f"delete from indicator_words where ($gone::varchar[] is null or list_contains($gone, indicator)) "
+                f"and indicator not in (select indicator from facts where {_LINKABLE} "
+                "and ($gone::varchar[] is null or list_contains($gone, indicator)))",
+                {"gone": None if gone is None else sorted(gone)})
     new = [r[0] for r in con.execute(
         f"select distinct indicator from facts where {_LINKABLE} "
         "and indicator not in (select indicator from indicator_words) order by 1").fetchall()]
@@ -118,16 +140,48 @@ def update_indicator_words(con, everything=False):
         appender.flush()
 
 
-def insert_fact_links(con, regions=None):
-    """Fill `fact_links` from the loaded facts (same transaction); return the number of links.
-
-    `regions`: only the links of these places (links never cross places), for an incremental update.
-    """
-    regions = list(regions) if regions is not None else None
+def _with_type_order(con, sql, params):
     con.execute("create temp table fact_link_type_order (doc_type varchar, type_rank integer)")
     appender = con.appender("fact_link_type_order")
     appender.append_rows(sorted(TYPE_ORDER.items()))
     appender.flush()
-    con.execute(FACT_LINKS_SQL, {"min_score": MIN_SCORE, "regions": regions})
+    rows = con.execute(sql, params).fetchall()
     con.execute("drop table fact_link_type_order")
+    return rows
+
+
+def insert_fact_links(con, regions=None):
+    """Fill `fact_links` from the loaded facts (same transaction); return the number of links.
+
+    `regions`: only the links of these places (links never cross places).
+    """
+    regions = list(regions) if regions is not None else None
+    _with_type_order(con, FACT_LINKS_SQL.format(targets=_ALL_TARGETS), {"min_score": MIN_SCORE, "regions": regions})
     return con.execute("select count(*) from fact_links").fetchall()[0][0]
+
+
+def refresh_fact_links(con, regions, added, orphaned):
+    """After an update: recompute only the links that may have changed, as a full build would compute them.
+
+    A target's link is chosen among its candidates alone, so it changes only
+    when the target is new (in `added`), when its achievement was removed
+    (`orphaned`: the documents of such targets, listed before the removal),
+    or when a new achievement becomes a candidate for it. The links of those
+    targets' documents, in `regions`, are computed again; a removed
+    document's own links went with its facts.
+    """
+    regions, added = sorted(regions), sorted(added)
+    params = {"regions": regions, "added": added}
+    served = [r[0] for r in _with_type_order(con, _SERVED_DOCS, params)] if added else []
+    present = {r[0] for r in con.execute("select doc_id from documents where list_contains($d, doc_id)",
+                                         {"d": sorted(set(orphaned))}).fetchall()}
+    docs = sorted(set(added) | present | set(served))
+    con.execute("delete from fact_links where list_contains($d, target_doc_id)", {"d": docs})
+    if not docs:
+        return
+    con.execute("create temp table fact_link_target_docs (doc_id varchar)")
+    appender = con.appender("fact_link_target_docs")
+    appender.append_rows([(d,) for d in docs])
+    appender.flush()
+    _with_type_order(con, FACT_LINKS_SQL.format(targets=_SOME_TARGETS), {"min_score": MIN_SCORE, "regions": regions})
+    con.execute("drop table fact_link_target_docs")

@@ -18,7 +18,7 @@ import duckdb
 
 from etl import spare
 from etl.config import region_level
-from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links, update_indicator_words
+from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links, refresh_fact_links, update_indicator_words
 from etl.normalize import text_key
 
 SCHEMA = """
@@ -470,6 +470,10 @@ def _apply_step(con, regions, themes, info, add, remove):
         raise NeedsFullBuild("a document to add is loaded already, or one to remove is not")
     groups = set(_group_of(con, remove))
     touched = {g[0] for g in groups}
+    gone = [r[0] for r in con.execute("select distinct indicator from facts where list_contains($r, doc_id)",
+                                      {"r": list(remove)}).fetchall()]
+    orphaned = [r[0] for r in con.execute("select distinct target_doc_id from fact_links "
+                                          "where list_contains($r, achievement_doc_id)", {"r": list(remove)}).fetchall()]
     _remove_documents(con, remove)
     first = con.execute("select coalesce(max(fact_id), 0) + 1 from facts").fetchall()[0][0]
     insert_results(con, list(add), first)
@@ -477,11 +481,12 @@ def _apply_step(con, regions, themes, info, add, remove):
     touched |= {g[0] for g in groups}
     _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
     # New places are new words for the tokenizer: every indicator is cut again and every link recomputed.
-    update_indicator_words(con, everything=bool(new_regions))
-    linked = None if new_regions else sorted(touched)
-    con.execute("delete from fact_links where $r::varchar[] is null or list_contains($r, region_id)",
-                {"r": linked})
-    insert_fact_links(con, regions=linked)
+    update_indicator_words(con, gone=gone, everything=bool(new_regions))
+    if new_regions:
+        con.execute("delete from fact_links")
+        insert_fact_links(con)
+    else:
+        refresh_fact_links(con, touched, add_ids, orphaned)
     n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
     build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                       content_hash=content_hash(con, themes), n_documents=str(n_docs))

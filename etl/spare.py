@@ -23,6 +23,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 
 def spare_path(warehouse):
@@ -83,13 +84,18 @@ def take(warehouse, target):
         spare.unlink(missing_ok=True)
         return None
     os.replace(spare, target)
-    return (saved["step"],)
+    step = saved["step"]
+    if step is not None:
+        step = dict(step, add=[SimpleNamespace(**fields) for fields in step["add"]])
+    return (step,)
 
 
 def leave(warehouse, previous, step):
     """Keep `previous` (a name of the replaced version) as the spare, with the step that leads from it to the warehouse."""
     warehouse, record = Path(warehouse), record_path(warehouse)
     os.replace(previous, spare_path(warehouse))
+    if step is not None:   # the added documents' fields, not their class: reading them back imports no extraction code
+        step = dict(step, add=[dict(vars(result)) for result in step["add"]])
     tmp = Path(f"{warehouse}.tmp-{os.getpid()}.step")
     with open(tmp, "wb") as fh:
         pickle.dump({"warehouse": _identity(warehouse), "spare": _identity(spare_path(warehouse)), "step": step},

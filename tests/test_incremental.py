@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from etl import ingest
+from etl.config import REGIONS_FILE
 from etl.ingest import Overrides, Paths
 from etl.pipeline import build
 from etl.spare import spare_path
@@ -212,3 +213,39 @@ def test_a_build_after_updates_leaves_one_fresh_spare(corpus, tmp_path):
     names = sorted(p.name for p in paths.warehouse.parent.iterdir() if p.name.startswith(paths.warehouse.name))
     assert names == ["warehouse.duckdb", "warehouse.duckdb.lock", "warehouse.duckdb.spare",
                      "warehouse.duckdb.spare-step"]
+
+
+PLAN = "某街道2022年工作计划\n一、重点任务\n全年新增就业3000人，完成老旧小区改造12个。\n"
+SUMMARY = "某街道{year}年工作总结\n一、主要成效\n全年已新增就业{jobs}人，已完成老旧小区改造10个。\n"
+
+
+def _links(path):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("select t.surface, a.surface from fact_links l join facts t on t.fact_id = l.target_fact_id "
+                           "join facts a on a.fact_id = l.achievement_fact_id order by 1").fetchall()
+
+
+def test_links_follow_an_added_and_a_removed_achievement(tmp_path, monkeypatch):
+    """An added summary nearer the plan takes over its targets; removing it gives them back to the later one."""
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    docs = [("000_plan.txt", PLAN, 2022, "plan"), ("001_late.txt", SUMMARY.format(year=2024, jobs=4000), 2024, "summary")]
+    with open(seeds / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write("source_file,region_id,year,doc_type,title\n")
+        for name, text, year, doc_type in docs:
+            (seeds / name).write_text(text, encoding="utf-8")
+            fh.write(f"{name},binhai,{year},{doc_type},{text.splitlines()[0]}\n")
+    shutil.copy(REGIONS_FILE, tmp_path / "regions.yaml")
+    paths = Paths(seeds, seeds / "manifest.csv", tmp_path / "warehouse.duckdb", tmp_path / "regions.yaml",
+                  tmp_path / "cache")
+    build(paths.seeds_dir, paths.manifest, paths.warehouse, regions_file=paths.regions_file, cache_dir=paths.cache_dir)
+    assert ("3000人", "4000人") in _links(paths.warehouse)
+    monkeypatch.setattr(ingest, "_rebuild", lambda *a, **k: pytest.fail("rebuilt instead of updated"))
+    near = SUMMARY.format(year=2023, jobs=3200).encode()
+    ingest.add_files([("near.txt", near)], paths, Overrides(region="binhai", year=2023, doc_type="summary"))
+    assert ("3000人", "3200人") in _links(paths.warehouse)
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+    added = next(n for n in ingest.read_manifest(paths.manifest) if n.startswith("002_"))
+    ingest.remove(Path(added).stem, paths)
+    assert ("3000人", "4000人") in _links(paths.warehouse)
+    assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
