@@ -155,11 +155,13 @@ def _loaded_keys(paths):
     warehouse when there, else read from seeds/).
     """
     out, stored, texts = {}, _warehouse_keys(paths), None
+    seeds_dir = str(paths.seeds_dir)
     for name in read_manifest(paths.manifest):
-        p = paths.seeds_dir / name
-        if not p.is_file():
+        p = os.path.join(seeds_dir, name)
+        try:
+            sha = file_digest(p).hex()
+        except (FileNotFoundError, IsADirectoryError):
             continue
-        sha = file_digest(p).hex()
         out[sha] = name
         if name in stored and stored[name][0] == sha:
             out.setdefault(stored[name][1], name)
@@ -168,7 +170,7 @@ def _loaded_keys(paths):
         text = texts.get(name)
         if text is None:
             try:
-                text = read.read_document(p).text
+                text = read.read_document(Path(p)).text
             except DocumentError:
                 continue
         out.setdefault(text_key(text), name)
