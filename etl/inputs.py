@@ -14,8 +14,8 @@ from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE
 from etl.manifest import read_manifest
 
 # A file modified this recently is hashed again on every call: a rewrite within the file system's
-# timestamp granularity (a few milliseconds on ext4) could keep its size and mtime.
-SETTLED_SECONDS = 2.0
+# timestamp granularity (a clock tick, a few milliseconds on ext4) could keep its size and mtime.
+SETTLED_SECONDS = 0.1
 _DIGESTS = {}
 
 

@@ -34,7 +34,7 @@ def _bool(value):
 
 
 # A manifest modified this recently is parsed again on every call (see etl.inputs.SETTLED_SECONDS).
-SETTLED_SECONDS = 2.0
+SETTLED_SECONDS = 0.1
 _PARSED = {}
 
 
