@@ -35,7 +35,8 @@ create table fact_links (
 """
 
 # Facts that take part in links: a target or an achievement with an indicator.
-_LINKABLE = "kind in ('target', 'achievement') and indicator <> ''"
+LINKABLE_KINDS = ("target", "achievement")
+_LINKABLE = f"kind in {LINKABLE_KINDS} and indicator <> ''"
 
 # Every linkable fact of the places in $regions (NULL: all), one row per indicator word.
 _FACT_WORDS = """
@@ -117,14 +118,16 @@ where t.kind = 'target' and a.kind = 'achievement' and list_contains($added::var
 """
 
 
-def update_indicator_words(con, gone=None, everything=False):
+def update_indicator_words(con, gone=None, everything=False, known=None):
     """Keep `indicator_words` to the indicators of the linkable facts: drop the gone ones, cut only the new ones.
 
     Stored rather than cut again by each update: jieba's dictionary takes about
     a second to load, and a remove has nothing new to cut. `gone`: the only
     indicators that may have gone (a removed document's), None: any.
     `everything` cuts them all again (the tokenizer's place names changed).
+    `known`: words already cut (an added document's, by the extraction child).
     """
+    known = {} if everything or known is None else known
     if everything:
         con.execute("delete from indicator_words")
     con.execute(f"delete from indicator_words where ($gone::varchar[] is null or list_contains($gone, indicator)) "
@@ -136,7 +139,7 @@ def update_indicator_words(con, gone=None, everything=False):
         "and indicator not in (select indicator from indicator_words) order by 1").fetchall()]
     if new:
         appender = con.appender("indicator_words")
-        appender.append_rows([(ind, indicator_words(ind)) for ind in new])
+        appender.append_rows([(ind, known[ind] if ind in known else indicator_words(ind)) for ind in new])
         appender.flush()
 
 

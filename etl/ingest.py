@@ -29,7 +29,7 @@ import re
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -91,6 +91,7 @@ class Candidate:
     preview: Preview
     meta: DocumentMeta
     result: object
+    words: dict = field(default_factory=dict)   # its facts' indicators -> words (etl.followthrough), cut with it
 
     @property
     def target(self):
@@ -247,19 +248,50 @@ def _limited(fn, args, name):
         raise DocumentError(name, f"extraction failed: {exc}") from None
 
 
-def extract(pv, meta, paths):
-    """Run the whole pipeline on the new document in scratch space and cache the result for the rebuild."""
-    from etl.pipeline import extract_document, warm_up_content, warm_up_terms
+def _warm_up_extraction():
+    """In the extraction child, while the parent checks the files: the extraction code and jieba's dictionary."""
+    from etl.pipeline import warm_up_content, warm_up_terms
+    warm_up_content()
+    warm_up_terms()
+
+
+def _extract_with_words(job):
+    """In the extraction child: the document's rows, and the words of its indicators, cut while jieba is loaded."""
+    from etl.followthrough import LINKABLE_KINDS, indicator_words
+    from etl.load import ROW_COLUMNS
+    from etl.pipeline import extract_document
+    result = extract_document(*job)
+    kind, indicator = ROW_COLUMNS["facts"].index("kind"), ROW_COLUMNS["facts"].index("indicator")
+    linkable = {f[indicator] for f in result.facts if f[kind] in LINKABLE_KINDS and f[indicator]}
+    return result, {ind: indicator_words(ind) for ind in sorted(linkable)}
+
+
+def extraction_child():
+    """A budgeted child that loads the extraction code and jieba now, in parallel with the checks before extracting.
+
+    Use as a context manager around `prepare`'s work; each `extract` sends it one document.
+    """
+    return workers.Sandbox(_extract_with_words, [], warm_up=_warm_up_extraction).start()
+
+
+def extract(pv, meta, paths, child=None):
+    """Run the whole pipeline on the new document in scratch space and cache the result for the rebuild.
+
+    Returns (result, indicator words).
+    """
     from etl.themes import default_dictionary
     dictionary = default_dictionary()
-    warm_up_content()   # loaded once here, inherited by every budgeted child
-    warm_up_terms()
     with tempfile.TemporaryDirectory(prefix="jiedao-extract-") as tmp:
         path = Path(tmp) / meta.source_file
         path.write_bytes(pv.data)
-        result = _limited(extract_document, (path, meta, dictionary), pv.name)
+        with ExitStack() as stack:
+            child = child or stack.enter_context(extraction_child())
+            try:
+                result, words = child.run(0, pv.name, job=(path, meta))
+            except workers.ExtractionExited as exc:
+                raise DocumentError(pv.name, f"extraction failed: {exc}") from None
     cache.store(cache.cache_key(pv.data, meta, dictionary.version), result, paths.cache_dir)
-    return result
+    return result, words
 
 
 def prepare(files, paths, overrides=None, new_region=None, previews=None):
@@ -269,6 +301,11 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
     list, one per file. Nothing on disk outside scratch space changes.
     """
     recover(paths)
+    with extraction_child() as child:
+        return _prepare(files, paths, overrides, new_region, previews, child)
+
+
+def _prepare(files, paths, overrides, new_region, previews, child):
     per_file = overrides if isinstance(overrides, list) else [overrides or Overrides()] * len(files)
     if new_region:
         per_file = [o if o.region else replace(o, region=new_region["region_id"]) for o in per_file]
@@ -284,7 +321,7 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
             duplicates.append((name, pv.duplicate_of))
             continue
         meta = decide_meta(pv, per_file[i], regions, doc_types, index)
-        candidates.append(Candidate(pv, meta, extract(pv, meta, paths)))
+        candidates.append(Candidate(pv, meta, *extract(pv, meta, paths, child)))
         known[pv.sha256] = known[pv.text_key] = meta.source_file
         index += 1
     return candidates, duplicates
@@ -431,7 +468,7 @@ def _can_update(paths):
     return n_docs == len(read_manifest(paths.manifest))
 
 
-def _update(paths, add=(), remove=(), workers=None):
+def _update(paths, add=(), remove=(), workers=None, words=None):
     """Change only the added and removed documents' rows (etl.load.update_warehouse), else rebuild."""
     import duckdb
 
@@ -444,7 +481,7 @@ def _update(paths, add=(), remove=(), workers=None):
             "inputs_hash": inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file)}
     try:
         counts = update_warehouse(paths.warehouse, load_regions(paths.regions_file), dictionary.themes, info,
-                                  add=add, remove=remove)
+                                  add=add, remove=remove, words=words)
     except (NeedsFullBuild, duckdb.Error):
         return _rebuild(paths, workers)
     # Every listed document is loaded; none was extracted again (the new ones were, while preparing).
@@ -488,7 +525,8 @@ def commit(candidates, paths, new_region=None, workers=None):
                 copied.append(target)
                 tmp.replace(target)
             write_manifest(paths.manifest, [*metas.values(), *(c.meta for c in candidates)])
-            build = (_update(paths, add=[c.result for c in candidates], workers=workers) if incremental
+            words = {k: v for c in candidates for k, v in c.words.items()}
+            build = (_update(paths, add=[c.result for c in candidates], workers=workers, words=words) if incremental
                      else _rebuild(paths, workers))
             new = {c.target: c.preview.name for c in candidates}
             for name, reason in build.failed:

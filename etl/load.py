@@ -402,7 +402,7 @@ def _remove_documents(con, doc_ids):
         con.execute("delete from documents where list_contains($ids, doc_id)", {"ids": list(doc_ids)})
 
 
-def update_warehouse(path, regions, themes, info, add=(), remove=()):
+def update_warehouse(path, regions, themes, info, add=(), remove=(), words=None):
     """Add DocResults to and remove doc_ids from a warehouse, touching only their rows and aggregates.
 
     Works on a private file and renames it over `path` when done, so a
@@ -414,12 +414,13 @@ def update_warehouse(path, regions, themes, info, add=(), remove=()):
     (the caller checks); new documents come last in the manifest, as the
     full build numbers their facts. Configured regions may only have been
     added. Raises NeedsFullBuild otherwise. Returns the row counts.
+    `words`: the added documents' indicator words, when already cut.
     """
     path = Path(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     remove_stale_temp_files(path)
     step = {"regions": list(regions), "themes": list(themes), "info": dict(info), "add": list(add),
-            "remove": list(remove)}
+            "remove": list(remove), "words": dict(words or {})}
     try:
         con = _connect_spare(path, tmp)
         if con is None:
@@ -456,7 +457,7 @@ def _connect_spare(path, tmp):
         return None
 
 
-def _apply_step(con, regions, themes, info, add, remove):
+def _apply_step(con, regions, themes, info, add, remove, words=None):
     """One update on a connection to the private file, committed; return the row counts."""
     con.execute("begin")
     known = {r[0] for r in con.execute("select region_id from regions").fetchall()}
@@ -481,7 +482,7 @@ def _apply_step(con, regions, themes, info, add, remove):
     touched |= {g[0] for g in groups}
     _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
     # New places are new words for the tokenizer: every indicator is cut again and every link recomputed.
-    update_indicator_words(con, gone=gone, everything=bool(new_regions))
+    update_indicator_words(con, gone=gone, everything=bool(new_regions), known=words)
     if new_regions:
         con.execute("delete from fact_links")
         insert_fact_links(con)
