@@ -32,6 +32,7 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 from etl import cache, config, read, settings, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
@@ -256,14 +257,23 @@ def _warm_up_extraction():
 
 
 def _extract_with_words(job):
-    """In the extraction child: the document's rows, and the words of its indicators, cut while jieba is loaded."""
+    """In the extraction child: extract the document, cache it, return its rows' fields and its indicators' words.
+
+    Fields, not the DocResult: unpickling that class would import the whole
+    extraction code into the parent (a second and more on a busy machine) just
+    to insert rows. The indicator words are cut here, where jieba is loaded.
+    """
     from etl.followthrough import LINKABLE_KINDS, indicator_words
     from etl.load import ROW_COLUMNS
     from etl.pipeline import extract_document
-    result = extract_document(*job)
+    from etl.themes import default_dictionary
+    path, meta, cache_dir = job
+    dictionary = default_dictionary()
+    result = extract_document(path, meta, dictionary)
+    cache.store(cache.cache_key(Path(path).read_bytes(), meta, dictionary.version), result, cache_dir)
     kind, indicator = ROW_COLUMNS["facts"].index("kind"), ROW_COLUMNS["facts"].index("indicator")
     linkable = {f[indicator] for f in result.facts if f[kind] in LINKABLE_KINDS and f[indicator]}
-    return result, {ind: indicator_words(ind) for ind in sorted(linkable)}
+    return dict(vars(result)), {ind: indicator_words(ind) for ind in sorted(linkable)}
 
 
 def extraction_child():
@@ -275,23 +285,20 @@ def extraction_child():
 
 
 def extract(pv, meta, paths, child=None):
-    """Run the whole pipeline on the new document in scratch space and cache the result for the rebuild.
+    """Run the whole pipeline on the new document in scratch space (cached there for the rebuild).
 
-    Returns (result, indicator words).
+    Returns (the document's rows as attributes, its indicator words).
     """
-    from etl.themes import default_dictionary
-    dictionary = default_dictionary()
     with tempfile.TemporaryDirectory(prefix="jiedao-extract-") as tmp:
         path = Path(tmp) / meta.source_file
         path.write_bytes(pv.data)
         with ExitStack() as stack:
             child = child or stack.enter_context(extraction_child())
             try:
-                result, words = child.run(0, pv.name, job=(path, meta))
+                fields, words = child.run(0, pv.name, job=(path, meta, paths.cache_dir))
             except workers.ExtractionExited as exc:
                 raise DocumentError(pv.name, f"extraction failed: {exc}") from None
-    cache.store(cache.cache_key(pv.data, meta, dictionary.version), result, paths.cache_dir)
-    return result, words
+    return SimpleNamespace(**fields), words
 
 
 def prepare(files, paths, overrides=None, new_region=None, previews=None):
