@@ -110,7 +110,10 @@ def swap_in(warehouse, new, step):
     previous.unlink(missing_ok=True)
     has_previous = warehouse.is_file() and not warehouse.is_symlink()
     if has_previous:
-        os.link(warehouse, previous)   # a second name for the version readers have open: no copy
+        try:
+            os.link(warehouse, previous)   # a second name for the version readers have open: no copy
+        except OSError:                    # a file system without hard links: no spare, the next update copies
+            has_previous = False
     os.replace(new, warehouse)
     if has_previous:
         leave(warehouse, previous, step)
