@@ -38,7 +38,7 @@ from etl import cache, config, read, settings, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
-from etl.inputs import file_digest
+from etl.inputs import file_digest, load_digests, save_digests
 from etl.load import stored_inputs_hash
 from etl.manifest import DocumentMeta, read_manifest, validate_meta, write_manifest
 from etl.normalize import detect_script, text_key
@@ -309,6 +309,7 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
     """
     recover(paths)
     with extraction_child() as child:
+        load_digests(paths.cache_dir)
         return _prepare(files, paths, overrides, new_region, previews, child)
 
 
@@ -508,6 +509,7 @@ def commit(candidates, paths, new_region=None, workers=None):
     if not candidates:
         return report
     start = time.perf_counter()
+    load_digests(paths.cache_dir)
     with _lock(paths):
         _recover_locked(paths)
         metas = read_manifest(paths.manifest)
@@ -547,6 +549,7 @@ def commit(candidates, paths, new_region=None, workers=None):
             _clear_journal(paths)
             raise
         _clear_journal(paths)
+    save_digests(paths.cache_dir)
     report.added = [(c.preview.name, c.target) for c in candidates]
     report.counts, report.failed = build.counts, build.failed
     # The new documents were extracted while preparing and reach the rebuild through the cache.
@@ -570,6 +573,7 @@ def add_files(files, paths=None, overrides=None, new_region=None, workers=None):
 def remove(doc_id, paths=None, workers=None):
     """Drop a document from the manifest and seeds/ and rebuild; restore both if the rebuild fails."""
     paths = paths or Paths.default()
+    load_digests(paths.cache_dir)
     with _lock(paths):
         _recover_locked(paths)
         metas = read_manifest(paths.manifest)
@@ -595,4 +599,5 @@ def remove(doc_id, paths=None, workers=None):
             raise
         aside.unlink(missing_ok=True)
         _clear_journal(paths)
+    save_digests(paths.cache_dir)
     return name, build

@@ -1,4 +1,6 @@
 """Incremental add and remove equal a full rebuild, and a reader during an add sees the old or the new state."""
+import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -8,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import ingest
+from etl import ingest, inputs
 from etl.config import REGIONS_FILE
 from etl.ingest import Overrides, Paths
 from etl.pipeline import build
@@ -249,3 +251,39 @@ def test_links_follow_an_added_and_a_removed_achievement(tmp_path, monkeypatch):
     ingest.remove(Path(added).stem, paths)
     assert ("3000人", "4000人") in _links(paths.warehouse)
     assert_same_warehouse(paths.warehouse, _full_rebuild(paths, tmp_path))
+
+
+DIGESTS = """
+import sys
+from etl import inputs
+inputs.load_digests(sys.argv[1])
+print(inputs.inputs_hash(*sys.argv[2:]))
+"""
+
+
+def test_seed_digests_are_kept_for_the_next_process_and_a_changed_seed_is_read_again(corpus, tmp_path):
+    paths, folder = corpus
+    ingest.add_files([_extra_file(folder, tmp_path)], paths, Overrides(region="gen_001", year=2021, doc_type="plan"))
+    saved_file = paths.cache_dir / inputs.DIGESTS_FILE
+    saved = pickle.loads(saved_file.read_bytes())
+    seeds = [paths.seeds_dir / n for n in ingest.read_manifest(paths.manifest)]
+    keys = {p: (p.stat().st_dev, p.stat().st_ino, p.stat().st_size, p.stat().st_mtime_ns) for p in seeds}
+    assert sum(k in saved for k in keys.values()) >= len(seeds) - 1    # the one just added may be too fresh
+
+    def next_process():
+        args = [str(paths.cache_dir), str(paths.seeds_dir), str(paths.manifest), str(paths.regions_file)]
+        return subprocess.run([sys.executable, "-c", DIGESTS, *args], cwd=Path(ingest.__file__).parent.parent,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    truth = inputs.inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file)
+    assert next_process() == truth
+    trusted = seeds[0]
+    saved[keys[trusted]] = b"\0" * 32          # the next process takes the saved digest, it does not read the file
+    saved_file.write_bytes(pickle.dumps(saved))
+    assert next_process() != truth
+    changed = seeds[1]                          # same size, an mtime of long ago (not its own): read again
+    changed.write_bytes(changed.read_bytes()[::-1])
+    old = keys[changed][3] - 10 ** 10
+    os.utime(changed, ns=(old, old))
+    saved_file.write_bytes(pickle.dumps({k: v for k, v in saved.items() if k != keys[trusted]}))
+    assert next_process() == inputs.inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file) != truth
