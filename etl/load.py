@@ -19,7 +19,7 @@ import duckdb
 from etl import spare
 from etl.config import region_level
 from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links, refresh_fact_links, update_indicator_words
-from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs
+from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs, update_indicator_pairs
 from etl.normalize import text_key
 
 SCHEMA = """
@@ -507,7 +507,7 @@ def _apply_step(con, regions, themes, info, add, remove, words=None):
         insert_fact_links(con)
     else:
         refresh_fact_links(con, touched, add_ids, orphaned)
-    insert_indicator_pairs(con)
+    update_indicator_pairs(con)
     n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
     build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                       content_hash=content_hash(con, themes), n_documents=str(n_docs))
