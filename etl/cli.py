@@ -15,8 +15,8 @@ def _progress(i, total, name, result, error):
 
 def warehouse_is_stale(warehouse, seeds_dir, manifest):
     """True when the warehouse is missing or was built from other inputs."""
+    from etl.inputs import inputs_hash
     from etl.load import stored_inputs_hash
-    from etl.pipeline import inputs_hash
     stored = stored_inputs_hash(warehouse)
     return stored is None or stored != inputs_hash(seeds_dir, manifest)
 
@@ -30,10 +30,13 @@ def _recover(paths):
 
 
 def cmd_build(args):
+    from etl import settings
     from etl.ingest import Paths
+    from etl.inputs import load_digests, save_digests
     from etl.load import remove_stale_temp_files
     from etl.pipeline import build
     from etl.workers import WorkerDied
+    load_digests(settings.cache_dir())
     _recover(Paths(args.seeds, args.manifest, args.warehouse, Paths.default().regions_file))
     remove_stale_temp_files(args.warehouse)   # even when up to date: a killed build's temp file goes
     if args.if_stale and not warehouse_is_stale(args.warehouse, args.seeds, args.manifest):
@@ -48,6 +51,7 @@ def cmd_build(args):
     except WorkerDied as exc:
         print(f"build failed: {exc}; {args.warehouse} was not changed", file=sys.stderr)
         return 1
+    save_digests(settings.cache_dir())   # the seeds' digests the build took, for the next add or remove
     c = report.counts
     print(f"warehouse: {args.warehouse}")
     print(f"documents {c['documents']}, sentences {c['sentences']}, themed sentences {c['sentence_themes']}, "

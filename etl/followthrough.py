@@ -15,9 +15,6 @@ score, then the earliest document and position.
 """
 import re
 
-from etl.keywords import WORD, stopwords, tokenizer
-from etl.themes import default_dictionary
-
 # More than half the words in common: 新增就业 and 新增就业岗位 (2 of 3) meet; GDP growth
 # and GDP energy intensity (国内生产总值 vs 单位国内生产总值能耗, 2 of 4) do not.
 MIN_SCORE = 0.6
@@ -30,23 +27,35 @@ SINGLE_CJK = re.compile(r"^[\u4e00-\u9fff]$")
 TYPE_ORDER = {"plan": 0, "priorities": 0, "article": 1, "summary": 2}
 
 FACT_LINKS_SCHEMA = """
+create table indicator_words (indicator varchar not null, words varchar[] not null);
 create table fact_links (
     target_fact_id integer not null, achievement_fact_id integer not null, region_id varchar not null,
     target_doc_id varchar, target_sent_no integer, achievement_doc_id varchar, achievement_sent_no integer,
     unit varchar, tokens varchar, score double, progress double, rule varchar);
 """
 
-FACT_LINKS_SQL = """
-insert into fact_links
+# Facts that take part in links: a target or an achievement with an indicator.
+LINKABLE_KINDS = ("target", "achievement")
+_LINKABLE = f"kind in {LINKABLE_KINDS} and indicator <> ''"
+
+# Every linkable fact of the places in $regions (NULL: all), one row per indicator word.
+_FACT_WORDS = """
 with f as (
     select f.fact_id, f.doc_id, f.sent_no, f.char_start, f.unit, f.kind, f.value, d.region_id, d.year, d.published,
            coalesce(o.type_rank, 1) as type_rank, t.token, count(*) over (partition by f.fact_id) as n_tokens
     from facts f
     join documents d using (doc_id)
-    join fact_link_tokens t on t.indicator = f.indicator
+    join (select indicator, unnest(words) as token from indicator_words) t on t.indicator = f.indicator
     left join fact_link_type_order o on o.doc_type = d.doc_type
     where f.kind in ('target', 'achievement') and f.unit is not null
-      and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id))),
+      and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id)))
+"""
+
+# Targets whose link is computed: all of them, or those of the documents in fact_link_target_docs.
+_ALL_TARGETS = "f"
+_SOME_TARGETS = "(select * from f where doc_id in (select doc_id from fact_link_target_docs))"
+
+FACT_LINKS_SQL = "insert into fact_links " + _FACT_WORDS + """,
 candidates as (
     select t.fact_id as target_fact_id, a.fact_id as achievement_fact_id, t.region_id,
            t.doc_id as target_doc_id, t.sent_no as target_sent_no, a.doc_id as achievement_doc_id,
@@ -58,7 +67,7 @@ candidates as (
            case when any_value(a.year) > any_value(t.year) then 'later year'
                 when any_value(a.type_rank) > any_value(t.type_rank) then 'same year, later document type'
                 else 'same year and type, later publication' end as rule
-    from f t
+    from {targets} t
     join f a on a.region_id = t.region_id and a.unit = t.unit and a.token = t.token and a.doc_id <> t.doc_id
     where t.kind = 'target' and a.kind = 'achievement'
       and (a.year > t.year
@@ -85,6 +94,8 @@ def indicator_words(indicator):
     Kind cues (努力实现, 计划) and change words (增长, 比上年) say when or how,
     not what is counted, so they are dropped.
     """
+    from etl.keywords import WORD, stopwords, tokenizer  # jieba: loaded only when there is something to cut
+    from etl.themes import default_dictionary
     tk, stop = tokenizer(tuple(sorted(default_dictionary().weights))), stopwords()
     words, run = [], ""
     for w in [*tk.lcut(indicator, HMM=False), ""]:
@@ -96,26 +107,84 @@ def indicator_words(indicator):
     return sorted({w for w in words if WORD.match(w) and w not in stop and w not in KIND_CUES | CHANGE_WORDS})
 
 
+# Documents with a target that an achievement of the added documents could be linked to (blocking and order only).
+_SERVED_DOCS = _FACT_WORDS + """
+select distinct t.doc_id
+from f t join f a on a.region_id = t.region_id and a.unit = t.unit and a.token = t.token and a.doc_id <> t.doc_id
+where t.kind = 'target' and a.kind = 'achievement' and list_contains($added::varchar[], a.doc_id)
+  and (a.year > t.year
+       or (a.year = t.year and a.type_rank > t.type_rank)
+       or (a.year = t.year and a.type_rank = t.type_rank and a.published > t.published))
+"""
+
+
+def update_indicator_words(con, gone=None, everything=False, known=None):
+    """Keep `indicator_words` to the indicators of the linkable facts: drop the gone ones, cut only the new ones.
+
+    Stored rather than cut again by each update: jieba's dictionary takes about
+    a second to load, and a remove has nothing new to cut. `gone`: the only
+    indicators that may have gone (a removed document's), None: any.
+    `everything` cuts them all again (the tokenizer's place names changed).
+    `known`: words already cut (an added document's, by the extraction child).
+    """
+    known = {} if everything or known is None else known
+    if everything:
+        con.execute("delete from indicator_words")
+    con.execute(f"delete from indicator_words where ($gone::varchar[] is null or list_contains($gone, indicator)) "
+                f"and indicator not in (select indicator from facts where {_LINKABLE} "
+                "and ($gone::varchar[] is null or list_contains($gone, indicator)))",
+                {"gone": None if gone is None else sorted(gone)})
+    new = [r[0] for r in con.execute(
+        f"select distinct indicator from facts where {_LINKABLE} "
+        "and indicator not in (select indicator from indicator_words) order by 1").fetchall()]
+    if new:
+        appender = con.appender("indicator_words")
+        appender.append_rows([(ind, known[ind] if ind in known else indicator_words(ind)) for ind in new])
+        appender.flush()
+
+
+def _with_type_order(con, sql, params):
+    con.execute("create temp table fact_link_type_order (doc_type varchar, type_rank integer)")
+    appender = con.appender("fact_link_type_order")
+    appender.append_rows(sorted(TYPE_ORDER.items()))
+    appender.flush()
+    rows = con.execute(sql, params).fetchall()
+    con.execute("drop table fact_link_type_order")
+    return rows
+
+
 def insert_fact_links(con, regions=None):
     """Fill `fact_links` from the loaded facts (same transaction); return the number of links.
 
-    `regions`: only the links of these places (links never cross places), for an incremental update.
+    `regions`: only the links of these places (links never cross places).
     """
     regions = list(regions) if regions is not None else None
-    indicators = [r[0] for r in con.execute(
-        "select distinct f.indicator from facts f join documents d using (doc_id) "
-        "where f.kind in ('target', 'achievement') and f.indicator <> '' "
-        "and ($regions::varchar[] is null or list_contains($regions::varchar[], d.region_id)) order by 1",
-        {"regions": regions}).fetchall()]
-    con.execute("create temp table fact_link_tokens (indicator varchar, token varchar)")
-    con.execute("create temp table fact_link_type_order (doc_type varchar, type_rank integer)")
-    for table, rows in (("fact_link_tokens", [(ind, w) for ind in indicators for w in indicator_words(ind)]),
-                        ("fact_link_type_order", sorted(TYPE_ORDER.items()))):
-        if rows:
-            appender = con.appender(table)
-            appender.append_rows(rows)
-            appender.flush()
-    con.execute(FACT_LINKS_SQL, {"min_score": MIN_SCORE, "regions": regions})
-    con.execute("drop table fact_link_tokens")
-    con.execute("drop table fact_link_type_order")
+    _with_type_order(con, FACT_LINKS_SQL.format(targets=_ALL_TARGETS), {"min_score": MIN_SCORE, "regions": regions})
     return con.execute("select count(*) from fact_links").fetchall()[0][0]
+
+
+def refresh_fact_links(con, regions, added, orphaned):
+    """After an update: recompute only the links that may have changed, as a full build would compute them.
+
+    A target's link is chosen among its candidates alone, so it changes only
+    when the target is new (in `added`), when its achievement was removed
+    (`orphaned`: the documents of such targets, listed before the removal),
+    or when a new achievement becomes a candidate for it. The links of those
+    targets' documents, in `regions`, are computed again; a removed
+    document's own links went with its facts.
+    """
+    regions, added = sorted(regions), sorted(added)
+    params = {"regions": regions, "added": added}
+    served = [r[0] for r in _with_type_order(con, _SERVED_DOCS, params)] if added else []
+    present = {r[0] for r in con.execute("select doc_id from documents where list_contains($d, doc_id)",
+                                         {"d": sorted(set(orphaned))}).fetchall()}
+    docs = sorted(set(added) | present | set(served))
+    con.execute("delete from fact_links where list_contains($d, target_doc_id)", {"d": docs})
+    if not docs:
+        return
+    con.execute("create temp table fact_link_target_docs (doc_id varchar)")
+    appender = con.appender("fact_link_target_docs")
+    appender.append_rows([(d,) for d in docs])
+    appender.flush()
+    _with_type_order(con, FACT_LINKS_SQL.format(targets=_SOME_TARGETS), {"min_score": MIN_SCORE, "regions": regions})
+    con.execute("drop table fact_link_target_docs")

@@ -29,14 +29,16 @@ import re
 import shutil
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import SimpleNamespace
 
 from etl import cache, config, read, settings, workers
 from etl.config import add_region, check_new_region, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.infer import infer_metadata
+from etl.inputs import file_digest, load_digests, save_digests
 from etl.load import stored_inputs_hash
 from etl.manifest import DocumentMeta, read_manifest, validate_meta, write_manifest
 from etl.normalize import detect_script, text_key
@@ -90,6 +92,7 @@ class Candidate:
     preview: Preview
     meta: DocumentMeta
     result: object
+    words: dict = field(default_factory=dict)   # its facts' indicators -> words (etl.followthrough), cut with it
 
     @property
     def target(self):
@@ -154,11 +157,13 @@ def _loaded_keys(paths):
     warehouse when there, else read from seeds/).
     """
     out, stored, texts = {}, _warehouse_keys(paths), None
+    seeds_dir = str(paths.seeds_dir)
     for name in read_manifest(paths.manifest):
-        p = paths.seeds_dir / name
-        if not p.is_file():
+        p = os.path.join(seeds_dir, name)
+        try:
+            sha = file_digest(p).hex()
+        except (FileNotFoundError, IsADirectoryError):
             continue
-        sha = hashlib.sha256(p.read_bytes()).hexdigest()
         out[sha] = name
         if name in stored and stored[name][0] == sha:
             out.setdefault(stored[name][1], name)
@@ -167,7 +172,7 @@ def _loaded_keys(paths):
         text = texts.get(name)
         if text is None:
             try:
-                text = read.read_document(p).text
+                text = read.read_document(Path(p)).text
             except DocumentError:
                 continue
         out.setdefault(text_key(text), name)
@@ -244,19 +249,56 @@ def _limited(fn, args, name):
         raise DocumentError(name, f"extraction failed: {exc}") from None
 
 
-def extract(pv, meta, paths):
-    """Run the whole pipeline on the new document in scratch space and cache the result for the rebuild."""
-    from etl.pipeline import extract_document, warm_up_content, warm_up_terms
-    from etl.themes import default_dictionary
-    dictionary = default_dictionary()
-    warm_up_content()   # loaded once here, inherited by every budgeted child
+def _warm_up_extraction():
+    """In the extraction child, while the parent checks the files: the extraction code and jieba's dictionary."""
+    from etl.pipeline import warm_up_content, warm_up_terms
+    warm_up_content()
     warm_up_terms()
+
+
+def _extract_with_words(job):
+    """In the extraction child: extract the document, cache it, return its rows' fields and its indicators' words.
+
+    Fields, not the DocResult: unpickling that class would import the whole
+    extraction code into the parent (a second and more on a busy machine) just
+    to insert rows. The indicator words are cut here, where jieba is loaded.
+    """
+    from etl.followthrough import LINKABLE_KINDS, indicator_words
+    from etl.load import ROW_COLUMNS
+    from etl.pipeline import extract_document
+    from etl.themes import default_dictionary
+    path, meta, cache_dir = job
+    dictionary = default_dictionary()
+    result = extract_document(path, meta, dictionary)
+    cache.store(cache.cache_key(Path(path).read_bytes(), meta, dictionary.version), result, cache_dir)
+    kind, indicator = ROW_COLUMNS["facts"].index("kind"), ROW_COLUMNS["facts"].index("indicator")
+    linkable = {f[indicator] for f in result.facts if f[kind] in LINKABLE_KINDS and f[indicator]}
+    return dict(vars(result)), {ind: indicator_words(ind) for ind in sorted(linkable)}
+
+
+def extraction_child():
+    """A budgeted child that loads the extraction code and jieba now, in parallel with the checks before extracting.
+
+    Use as a context manager around `prepare`'s work; each `extract` sends it one document.
+    """
+    return workers.Sandbox(_extract_with_words, [], warm_up=_warm_up_extraction).start()
+
+
+def extract(pv, meta, paths, child=None):
+    """Run the whole pipeline on the new document in scratch space (cached there for the rebuild).
+
+    Returns (the document's rows as attributes, its indicator words).
+    """
     with tempfile.TemporaryDirectory(prefix="jiedao-extract-") as tmp:
         path = Path(tmp) / meta.source_file
         path.write_bytes(pv.data)
-        result = _limited(extract_document, (path, meta, dictionary), pv.name)
-    cache.store(cache.cache_key(pv.data, meta, dictionary.version), result, paths.cache_dir)
-    return result
+        with ExitStack() as stack:
+            child = child or stack.enter_context(extraction_child())
+            try:
+                fields, words = child.run(0, pv.name, job=(path, meta, paths.cache_dir))
+            except workers.ExtractionExited as exc:
+                raise DocumentError(pv.name, f"extraction failed: {exc}") from None
+    return SimpleNamespace(**fields), words
 
 
 def prepare(files, paths, overrides=None, new_region=None, previews=None):
@@ -266,6 +308,12 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
     list, one per file. Nothing on disk outside scratch space changes.
     """
     recover(paths)
+    with extraction_child() as child:
+        load_digests(paths.cache_dir)
+        return _prepare(files, paths, overrides, new_region, previews, child)
+
+
+def _prepare(files, paths, overrides, new_region, previews, child):
     per_file = overrides if isinstance(overrides, list) else [overrides or Overrides()] * len(files)
     if new_region:
         per_file = [o if o.region else replace(o, region=new_region["region_id"]) for o in per_file]
@@ -281,7 +329,7 @@ def prepare(files, paths, overrides=None, new_region=None, previews=None):
             duplicates.append((name, pv.duplicate_of))
             continue
         meta = decide_meta(pv, per_file[i], regions, doc_types, index)
-        candidates.append(Candidate(pv, meta, extract(pv, meta, paths)))
+        candidates.append(Candidate(pv, meta, *extract(pv, meta, paths, child)))
         known[pv.sha256] = known[pv.text_key] = meta.source_file
         index += 1
     return candidates, duplicates
@@ -381,8 +429,8 @@ def _recover_locked(paths):
     the step left them (its inputs_hash matches); otherwise the warehouse
     is still the previous one, and the inputs go back to match it.
     """
+    from etl.inputs import inputs_hash
     from etl.load import remove_stale_temp_files
-    from etl.pipeline import inputs_hash
     path = _journal_path(paths)
     path.with_name(path.name + ".tmp").unlink(missing_ok=True)   # killed while writing it: nothing started
     if not path.exists():
@@ -417,7 +465,7 @@ def _can_update(paths):
     """
     import duckdb
 
-    from etl.pipeline import inputs_hash
+    from etl.inputs import inputs_hash
     if stored_inputs_hash(paths.warehouse) != inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file):
         return False
     try:
@@ -428,20 +476,20 @@ def _can_update(paths):
     return n_docs == len(read_manifest(paths.manifest))
 
 
-def _update(paths, add=(), remove=(), workers=None):
+def _update(paths, add=(), remove=(), workers=None, words=None):
     """Change only the added and removed documents' rows (etl.load.update_warehouse), else rebuild."""
     import duckdb
 
     from etl import PIPELINE_VERSION
+    from etl.inputs import BuildReport, inputs_hash
     from etl.load import NeedsFullBuild, update_warehouse
-    from etl.pipeline import BuildReport, inputs_hash
     from etl.themes import default_dictionary
     dictionary = default_dictionary()
     info = {"pipeline_version": PIPELINE_VERSION, "dictionary_version": dictionary.version,
             "inputs_hash": inputs_hash(paths.seeds_dir, paths.manifest, paths.regions_file)}
     try:
         counts = update_warehouse(paths.warehouse, load_regions(paths.regions_file), dictionary.themes, info,
-                                  add=add, remove=remove)
+                                  add=add, remove=remove, words=words)
     except (NeedsFullBuild, duckdb.Error):
         return _rebuild(paths, workers)
     # Every listed document is loaded; none was extracted again (the new ones were, while preparing).
@@ -461,6 +509,7 @@ def commit(candidates, paths, new_region=None, workers=None):
     if not candidates:
         return report
     start = time.perf_counter()
+    load_digests(paths.cache_dir)
     with _lock(paths):
         _recover_locked(paths)
         metas = read_manifest(paths.manifest)
@@ -485,7 +534,8 @@ def commit(candidates, paths, new_region=None, workers=None):
                 copied.append(target)
                 tmp.replace(target)
             write_manifest(paths.manifest, [*metas.values(), *(c.meta for c in candidates)])
-            build = (_update(paths, add=[c.result for c in candidates], workers=workers) if incremental
+            words = {k: v for c in candidates for k, v in c.words.items()}
+            build = (_update(paths, add=[c.result for c in candidates], workers=workers, words=words) if incremental
                      else _rebuild(paths, workers))
             new = {c.target: c.preview.name for c in candidates}
             for name, reason in build.failed:
@@ -499,6 +549,7 @@ def commit(candidates, paths, new_region=None, workers=None):
             _clear_journal(paths)
             raise
         _clear_journal(paths)
+    save_digests(paths.cache_dir)
     report.added = [(c.preview.name, c.target) for c in candidates]
     report.counts, report.failed = build.counts, build.failed
     # The new documents were extracted while preparing and reach the rebuild through the cache.
@@ -522,6 +573,7 @@ def add_files(files, paths=None, overrides=None, new_region=None, workers=None):
 def remove(doc_id, paths=None, workers=None):
     """Drop a document from the manifest and seeds/ and rebuild; restore both if the rebuild fails."""
     paths = paths or Paths.default()
+    load_digests(paths.cache_dir)
     with _lock(paths):
         _recover_locked(paths)
         metas = read_manifest(paths.manifest)
@@ -547,4 +599,5 @@ def remove(doc_id, paths=None, workers=None):
             raise
         aside.unlink(missing_ok=True)
         _clear_journal(paths)
+    save_digests(paths.cache_dir)
     return name, build

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import duckdb
 
+from etl import spare
 from etl.config import region_level
-from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links
-from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs
+from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links, refresh_fact_links, update_indicator_words
+from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs, update_indicator_pairs
 from etl.normalize import text_key
 
 SCHEMA = """
@@ -326,6 +327,7 @@ class WarehouseWriter:
         con.execute("begin")
         insert_keywords(con, len(self.doc_ids))
         insert_aggregates(con)
+        update_indicator_words(con)
         n_links = insert_fact_links(con)
         insert_indicator_pairs(con)
         build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -338,7 +340,7 @@ class WarehouseWriter:
             if extra:
                 with duckdb.connect(str(self.tmp)) as con:
                     con.executemany("insert or replace into build_info values (?, ?)", sorted(extra.items()))
-        os.replace(self.tmp, self.path)
+        spare.copy_in(self.path, self.tmp)   # renames tmp over the warehouse, a copy kept for the next add
         return {"documents": len(self.doc_ids), **self.row_counts, "fact_links": n_links}
 
     def __enter__(self):
@@ -419,55 +421,100 @@ def _remove_documents(con, doc_ids):
         con.execute("delete from documents where list_contains($ids, doc_id)", {"ids": list(doc_ids)})
 
 
-def update_warehouse(path, regions, themes, info, add=(), remove=()):
+def update_warehouse(path, regions, themes, info, add=(), remove=(), words=None):
     """Add DocResults to and remove doc_ids from a warehouse, touching only their rows and aggregates.
 
-    Works on a private copy and renames it over `path` when done,
-    so a reader sees the old or the new warehouse, never a mix. The result
+    Works on a private file and renames it over `path` when done, so a
+    reader sees the old or the new warehouse, never a mix. The private file
+    is the spare the previous update or build left (`etl.spare`), brought up
+    to date, or else a copy. The result
     equals a full build of the changed inputs when the warehouse was built
     from the inputs before the change and every listed document was loaded
     (the caller checks); new documents come last in the manifest, as the
     full build numbers their facts. Configured regions may only have been
     added. Raises NeedsFullBuild otherwise. Returns the row counts.
+    `words`: the added documents' indicator words, when already cut.
     """
     path = Path(path)
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     remove_stale_temp_files(path)
-    shutil.copyfile(path, tmp)
+    step = {"regions": list(regions), "themes": list(themes), "info": dict(info), "add": list(add),
+            "remove": list(remove), "words": dict(words or {})}
     try:
-        with duckdb.connect(str(tmp), config={"memory_limit": WRITER_MEMORY_LIMIT}) as con:
-            con.execute("begin")
-            known = {r[0] for r in con.execute("select region_id from regions").fetchall()}
-            new_regions = [dict(r, level=region_level(r)) for r in regions if r["region_id"] not in known]
-            _insert(con, "regions", new_regions,
-                    ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict", "level"])
-            add_ids = [r.document["doc_id"] for r in add]
-            present = {r[0] for r in con.execute("select doc_id from documents where list_contains($ids, doc_id)",
-                                                 {"ids": [*add_ids, *remove]}).fetchall()}
-            if present & set(add_ids) or set(remove) - present:
-                raise NeedsFullBuild("a document to add is loaded already, or one to remove is not")
-            groups = set(_group_of(con, remove))
-            touched = {g[0] for g in groups}
-            _remove_documents(con, remove)
-            first = con.execute("select coalesce(max(fact_id), 0) + 1 from facts").fetchall()[0][0]
-            insert_results(con, list(add), first)
-            groups |= set(_group_of(con, add_ids))
-            touched |= {g[0] for g in groups}
-            _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
-            con.execute("delete from fact_links where list_contains($r, region_id)", {"r": sorted(touched)})
-            insert_fact_links(con, regions=sorted(touched))
-            insert_indicator_pairs(con)
-            n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
-            build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                              content_hash=content_hash(con, themes), n_documents=str(n_docs))
-            con.execute("delete from build_info")
-            _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())],
-                    ["key", "value"])
-            counts = {"documents": n_docs, **{t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
-                                              for t in (*COUNTED_TABLES, "fact_links")}}
-            con.execute("commit")
-        os.replace(tmp, path)
+        con = _connect_spare(path, tmp)
+        if con is None:
+            _drop(tmp)
+            shutil.copyfile(path, tmp)
+            con = duckdb.connect(str(tmp), config={"memory_limit": WRITER_MEMORY_LIMIT})
+        with con:
+            counts = _apply_step(con, **step)
+        spare.swap_in(path, tmp, step)
     finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+        _drop(tmp)
+    return counts
+
+
+def _drop(tmp):
+    tmp.unlink(missing_ok=True)
+    Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _connect_spare(path, tmp):
+    """A connection on the spare moved to `tmp` and brought up to the warehouse's state, or None (then copy)."""
+    taken = spare.take(path, tmp)
+    if taken is None:
+        return None
+    con = None
+    try:
+        con = duckdb.connect(str(tmp), config={"memory_limit": WRITER_MEMORY_LIMIT})
+        if taken[0] is not None:
+            _apply_step(con, **taken[0])
+        return con
+    except (NeedsFullBuild, duckdb.Error):   # a reader in another process holds it, or it no longer replays
+        if con is not None:
+            con.close()
+        return None
+
+
+def _apply_step(con, regions, themes, info, add, remove, words=None):
+    """One update on a connection to the private file, committed; return the row counts."""
+    con.execute("begin")
+    known = {r[0] for r in con.execute("select region_id from regions").fetchall()}
+    new_regions = [dict(r, level=region_level(r)) for r in regions if r["region_id"] not in known]
+    _insert(con, "regions", new_regions,
+            ["region_id", "name_zh", "name_en", "province", "city", "district", "subdistrict", "level"])
+    add_ids = [r.document["doc_id"] for r in add]
+    present = {r[0] for r in con.execute("select doc_id from documents where list_contains($ids, doc_id)",
+                                         {"ids": [*add_ids, *remove]}).fetchall()}
+    if present & set(add_ids) or set(remove) - present:
+        raise NeedsFullBuild("a document to add is loaded already, or one to remove is not")
+    groups = set(_group_of(con, remove))
+    touched = {g[0] for g in groups}
+    gone = [r[0] for r in con.execute("select distinct indicator from facts where list_contains($r, doc_id)",
+                                      {"r": list(remove)}).fetchall()]
+    orphaned = [r[0] for r in con.execute("select distinct target_doc_id from fact_links "
+                                          "where list_contains($r, achievement_doc_id)", {"r": list(remove)}).fetchall()]
+    _remove_documents(con, remove)
+    first = con.execute("select coalesce(max(fact_id), 0) + 1 from facts").fetchall()[0][0]
+    insert_results(con, list(add), first)
+    groups |= set(_group_of(con, add_ids))
+    touched |= {g[0] for g in groups}
+    _refresh_aggregates(con, [*remove, *add_ids], sorted(groups, key=str))
+    # New places are new words for the tokenizer: every indicator is cut again and every link recomputed.
+    update_indicator_words(con, gone=gone, everything=bool(new_regions), known=words)
+    if new_regions:
+        con.execute("delete from fact_links")
+        insert_fact_links(con)
+    else:
+        refresh_fact_links(con, touched, add_ids, orphaned)
+    update_indicator_pairs(con)
+    n_docs = con.execute("select count(*) from documents").fetchall()[0][0]
+    build_info = dict(info, built_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                      content_hash=content_hash(con, themes), n_documents=str(n_docs))
+    con.execute("delete from build_info")
+    _insert(con, "build_info", [{"key": k, "value": str(v)} for k, v in sorted(build_info.items())],
+            ["key", "value"])
+    counts = {"documents": n_docs, **{t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
+                                      for t in (*COUNTED_TABLES, "fact_links")}}
+    con.execute("commit")
     return counts

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etl import PIPELINE_VERSION, cache
-from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE, WAREHOUSE, load_doc_types, load_regions
+from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, WAREHOUSE, load_doc_types, load_regions
 from etl.errors import DocumentError
 from etl.facts import extract_facts, part_default_kind
 from etl.initiatives import extract_initiatives
+from etl.inputs import BuildReport, inputs_hash
 from etl.keywords import count_terms, tokenizer
 from etl.load import WarehouseWriter
 from etl.manifest import read_manifest, validate_meta
@@ -159,29 +160,6 @@ def _extract_in_pools(extraction, misses):
         if content is not None:
             content.terms = terms
         yield misses[i][1].source_file, content, error
-
-
-def inputs_hash(seeds_dir=SEEDS_DIR, manifest=MANIFEST, regions_file=None):
-    """Hash of everything a build reads, the ETL code included: decides whether a warehouse is stale."""
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
-    etl_dir = Path(__file__).parent
-    for p in [Path(manifest), Path(regions_file or REGIONS_FILE), THEMES_FILE, *sorted(etl_dir.glob("dict/*.txt")), *sorted(etl_dir.glob("*.py"))]:
-        if p.exists():
-            h.update(p.name.encode() + p.read_bytes())
-    for name in sorted(read_manifest(manifest)):
-        p = Path(seeds_dir) / name
-        if p.exists():
-            h.update(name.encode() + hashlib.sha256(p.read_bytes()).digest())
-    return h.hexdigest()
-
-
-@dataclass
-class BuildReport:
-    loaded: list
-    failed: list          # (source_file, reason)
-    counts: dict
-    cached: int = 0       # documents assembled from the extraction cache
-    duplicates: list = field(default_factory=list)   # (source_file, earlier source_file with the same text)
 
 
 def build(seeds_dir=SEEDS_DIR, manifest=MANIFEST, warehouse=WAREHOUSE, workers=None, progress=None,

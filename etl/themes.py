@@ -26,10 +26,10 @@ from etl.config import THEMES_FILE, load_yaml
 from etl.segment import ENUM_LEVEL
 from etl.theme_model import (
     MODEL_FILE,
+    batch_probabilities,
     combine,
     contributors,
     load_model,
-    probabilities,
     readable_evidence,
     unit_features,
 )
@@ -119,7 +119,14 @@ def default_dictionary(path=str(THEMES_FILE)):
 
 
 def match_terms(text, dictionary):
-    """Raw per-theme scores of one text and the terms behind them.
+    """Raw per-theme scores of one text and the terms behind them (see `_match`)."""
+    scores, evidence, _ = _match(text, dictionary)
+    return scores, evidence
+
+
+def _match(text, dictionary):
+    """Raw per-theme scores of one text, the terms behind them, and the themes
+    of its first and last matched term.
 
     A term that is the only item of an enumeration (产业、教育、生态等领域)
     pointing to its theme names a field in passing, not what the unit is
@@ -128,16 +135,18 @@ def match_terms(text, dictionary):
     Terms of topics outside the guide count under OUTSIDE.
     """
     scores, evidence = defaultdict(float), defaultdict(list)
+    found = dictionary.matcher.find(text)
+    ends = (_term_themes(found, dictionary), _term_themes(reversed(found), dictionary)) if found else ((), ())
     items = _list_item_spans(text) if text.count("、") >= LIST_MIN_ITEMS - 1 else []
     if not items:
-        for term, _, _ in dictionary.matcher.find(text):
+        for term, _, _ in found:
             for theme, weight in dictionary.weights[term]:
                 if evidence[theme].count(term) < 2:
                     scores[theme] += weight
                 evidence[theme].append(term)
-        return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
+        return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}, ends
     hits = []
-    for term, start, end in dictionary.matcher.find(text):
+    for term, start, end in found:
         item = next((i for i, (a, b, _) in enumerate(items) if a <= start and end <= b), None)
         hits.append((term, items[item][2] if item is not None else None, item))
     items_per_theme = defaultdict(set)
@@ -151,7 +160,16 @@ def match_terms(text, dictionary):
             if evidence[theme].count(term) < 2:
                 scores[theme] += weight * (LIST_ITEM_WEIGHT if passing else 1.0)
             evidence[theme].append(term)
-    return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}
+    return dict(scores), {t: sorted(set(v), key=v.index) for t, v in evidence.items()}, ends
+
+
+def _term_themes(found, dictionary):
+    """The themes of the first term of `found` that has any (a neutral phrase has none)."""
+    for term, _, _ in found:
+        pairs = dictionary.weights[term]
+        if pairs:
+            return tuple(t for t, _ in pairs if t != OUTSIDE)
+    return ()
 
 
 def _list_item_spans(text):
@@ -186,30 +204,31 @@ def code_themes(sentences, dictionary):
     With a model the dictionary's conclusions become features of the model,
     which makes the final call; without one they are the codes.
     """
-    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None)
+    units = dictionary_coding(sentences, dictionary, with_features=dictionary.model is not None, model=dictionary.model)
     if dictionary.model is None:
         return {no: u["coded"] for no, u in units.items()}
-    return {no: _model_pick(dictionary.model, u) for no, u in units.items()}
+    heard = [u for u in units.values() if not u["silent"]]
+    probs = dict(zip(map(id, heard), batch_probabilities(dictionary.model, [u["features"] for u in heard])))
+    return {no: _model_pick(dictionary.model, u, probs.get(id(u))) for no, u in units.items()}
 
 
-def _model_pick(model, unit):
-    """The model's call on the dictionary's codes; evidence is the dictionary's
-    terms where it has any, else the words that pushed the model. Furniture
-    and topics outside the guide stay silent; framing gets no theme the
-    dictionary did not find on strong evidence."""
+def _model_pick(model, unit, probs):
+    """The model's call (`probs`, its probabilities) on the dictionary's codes;
+    evidence is the dictionary's terms where it has any, else the words that
+    pushed the model. Furniture and topics outside the guide stay silent;
+    framing gets no theme the dictionary did not find on strong evidence."""
     if unit["silent"]:
         return []
-    probs = probabilities(model, unit["features"])
     chosen = combine(model, probs, unit["coded"], framing=unit["framing"])
     return [(t, round(probs[t], 3), unit["evidence"].get(t) or readable_evidence(contributors(model, unit["features"], t)))
             for t in chosen[:MAX_THEMES]]
 
 
-def dictionary_coding(sentences, dictionary, with_features=True):
-    """Per unit: the dictionary's codes, its evidence and the model's features."""
-    raw, evidence, outside = {}, {}, {}
+def dictionary_coding(sentences, dictionary, with_features=True, model=None):
+    """Per unit: the dictionary's codes, its evidence and the model's features (with `model`: those it knows)."""
+    raw, evidence, outside, ends = {}, {}, {}, {}
     for s in sentences:
-        raw[s.sent_no], evidence[s.sent_no] = match_terms(s.text_simplified, dictionary)
+        raw[s.sent_no], evidence[s.sent_no], ends[s.sent_no] = _match(s.text_simplified, dictionary)
         outside[s.sent_no] = raw[s.sent_no].pop(OUTSIDE, 0.0)
         evidence[s.sent_no].pop(OUTSIDE, None)
     children = defaultdict(list)
@@ -259,6 +278,7 @@ def dictionary_coding(sentences, dictionary, with_features=True):
             continue
         coded[s.sent_no] = _pick(own, context(s.parent) if s.parent is not None else {}, ev)
     units, furniture_units = {}, set()
+    silent = set()
     for s in sentences:
         # a licence block is furniture down to its fragments (法律、法规 under 本作品是…)
         furniture = _is_furniture(s.text_simplified, dictionary) or s.parent in furniture_units
@@ -269,12 +289,17 @@ def dictionary_coding(sentences, dictionary, with_features=True):
         beyond = outside[s.sent_no] > 0 and outside[s.sent_no] >= max(raw[s.sent_no].values(), default=0.0)
         if furniture or beyond:
             coded[s.sent_no] = []
+            silent.add(s.sent_no)
+    codes = [(), *(tuple(t for t, _, _ in coded[s.sent_no]) for s in sentences), ()]
+    for i, s in enumerate(sentences):
         ctx = context(s.parent) if s.parent is not None else {}
+        neighbours = (codes[i], codes[i + 2])
         units[s.sent_no] = {
-            "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "silent": furniture or beyond,
+            "coded": coded[s.sent_no], "evidence": evidence[s.sent_no], "silent": s.sent_no in silent,
             "framing": s.sent_no in framing,
             "features": unit_features(s.text_simplified, raw[s.sent_no], ctx, coded[s.sent_no],
-                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no])
+                                      evidence[s.sent_no], s.is_heading, s.sent_no in framing, outside[s.sent_no],
+                                      neighbours, ends[s.sent_no], model)
             if with_features else None}
     return units
 

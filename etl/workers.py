@@ -1,7 +1,8 @@
 """Extraction on every core: content workers and term workers, fed by the parent.
 
-Term counting needs jieba's dictionary, whose load (about 0.45 s) is the
-largest serial cost of a build; the other stages do not. So the content
+Term counting needs jieba's dictionary, whose load (about 0.3 s, read back
+from the tokenizer's kept copy) is the largest serial cost of a build; the
+other stages do not. So the content
 workers (read → facts) are forked first and start at once, the parent loads
 jieba meanwhile, then forks the term workers, which inherit the loaded
 dictionary. The parent routes each document's Simplified text from a
@@ -94,8 +95,11 @@ def _outcome(fn, job):
         return "memory", pickle.dumps(("memory", None))
 
 
-def _serve(read_fd, write_fd, fn, jobs, memory, parent):
+def _serve(read_fd, write_fd, fn, jobs, memory, parent, warm_up=None):
     """In the forked child: run fn(jobs[i]) for each index read, each under its own memory limit; never return.
+
+    A negative index -n announces a job sent after the fork: its n pickled
+    bytes follow. `warm_up` runs first, before any budget applies.
 
     Each answer is its length, whether the child retires after it, and the
     pickled outcome. The child retires after a memory failure (its heap may
@@ -107,6 +111,8 @@ def _serve(read_fd, write_fd, fn, jobs, memory, parent):
         die_with_parent()
         if os.getppid() != parent:   # the parent died before the request took effect
             os._exit(1)
+        if warm_up is not None:
+            warm_up()
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
         born = _address_space()
         while True:
@@ -114,9 +120,10 @@ def _serve(read_fd, write_fd, fn, jobs, memory, parent):
             if header is None:       # the runner closed the pipe: no more jobs
                 break
             (i,) = INDEX.unpack(header)
+            job = jobs[i] if i >= 0 else pickle.loads(_read_exact(read_fd, -i))
             limit = _address_space() + memory
             resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-            kind, payload = _outcome(fn, jobs[i])
+            kind, payload = _outcome(fn, job)
             resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
             retire = kind == "memory" or _address_space() > born + memory // 2
             _write_all(write_fd, ANSWER.pack(len(payload), retire) + payload)
@@ -144,8 +151,8 @@ class Sandbox:
     next document gets a fresh child. The child dies with its parent.
     """
 
-    def __init__(self, fn, jobs, seconds=None, memory=None):
-        self.fn, self.jobs = fn, jobs
+    def __init__(self, fn, jobs, seconds=None, memory=None, warm_up=None):
+        self.fn, self.jobs, self.warm_up = fn, jobs, warm_up
         self.seconds = EXTRACT_SECONDS if seconds is None else seconds
         self.memory = EXTRACT_MEMORY if memory is None else memory
         self.pid = None
@@ -166,7 +173,7 @@ class Sandbox:
         if pid == 0:
             os.close(job_w)
             os.close(answer_r)
-            _serve(job_r, answer_w, self.fn, self.jobs, self.memory, parent)
+            _serve(job_r, answer_w, self.fn, self.jobs, self.memory, parent, self.warm_up)
         os.close(job_r)
         os.close(answer_w)
         self.pid, self.job_fd, self.answer_fd = pid, job_w, answer_r
@@ -184,15 +191,26 @@ class Sandbox:
         self.pid = None
         return status
 
-    def run(self, i, name):
-        """fn(jobs[i]); DocumentError for `name` on its own refusal or an overrun, ExtractionExited if fn exited."""
+    def start(self):
+        """Fork the child now (its warm-up runs while the caller goes on), not at the first job."""
         if self.pid is None:
             self._start()
-        deadline = time.monotonic() + self.seconds
+        return self
+
+    def run(self, i, name, job=None):
+        """fn(jobs[i]), or fn(job) for a job known only after the fork; DocumentError for `name` on its own
+        refusal or an overrun, ExtractionExited if fn exited."""
+        if self.pid is None:
+            self._start()
+        message = INDEX.pack(i)
+        if job is not None:
+            data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+            message = INDEX.pack(-len(data)) + data
         try:
-            os.write(self.job_fd, INDEX.pack(i))
+            _write_all(self.job_fd, message)
         except BrokenPipeError:
             pass                      # the child is gone: reading finds the end of file and says why
+        deadline = time.monotonic() + self.seconds
         buf, need = bytearray(), None
         while need is None or len(buf) < need:
             left = deadline - time.monotonic()

@@ -85,3 +85,29 @@ def test_width_folding_and_script_detection():
     assert fold_width("新增就业３０００人，ＡＢ") == "新增就业3000人,AB"
     assert detect_script(TRADITIONAL) == "traditional"
     assert detect_script(SIMPLIFIED) == "simplified"
+
+
+_FOLD_ALPHABET = "".join(map(chr, range(0xFF00, 0xFF61))) + "\u3000 。、“”‘’《》【】〔〕—－～…大港就业ａ1,.\n\t"
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_folds_are_the_translate_tables_they_replace(seed):
+    """fold_width and the key's punctuation fold replace per character what str.translate with their tables does."""
+    import random
+
+    from etl.normalize import PUNCT_TABLE, WIDTH_TABLE, _fold_punctuation
+    rng = random.Random(seed)
+    text = "".join(rng.choice(_FOLD_ALPHABET) for _ in range(rng.randrange(0, 400)))
+    assert fold_width(text) == text.translate(WIDTH_TABLE)
+    assert _fold_punctuation(text) == text.translate(PUNCT_TABLE)
+    assert _fold_punctuation(fold_width(text)) == fold_width(text).translate(PUNCT_TABLE)
+
+
+def test_the_common_share_counts_the_level_one_characters():
+    from etl.read import _common_share
+    level_one = "的一是在不了有和人这中大为上个国我以要他"       # GB2312 level 1
+    rare = "亍丌兀丐廿卅丕亘丞鬲孬噩丨禺丿"                     # GB2312 level 2
+    assert _common_share(level_one) == 1.0
+    assert _common_share(rare) == 0.0
+    assert _common_share(level_one + rare) == pytest.approx(len(level_one) / (len(level_one) + len(rare)))
+    assert _common_share("") == 0.0

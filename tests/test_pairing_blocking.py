@@ -107,3 +107,24 @@ def test_the_chart_query_gives_the_chart_pairs_of_the_rule(request, warehouse_na
     con.close()
     if warehouse_name == "generated_warehouse":
         assert n_shown > 0
+
+
+def test_an_update_of_indicator_pairs_equals_filling_them_anew():
+    """After facts come and go, the update pairs only the changed names, and its rows are those of a full fill."""
+    import duckdb
+
+    from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs, update_indicator_pairs
+    con = duckdb.connect()
+    con.execute("create table facts (kind varchar, indicator varchar)")
+    con.execute(INDICATOR_PAIRS_SCHEMA)
+    before = ["规上工业产值", "规上工业总产值", "新增就业", "城镇新增就业", "老旧小区改造", None]
+    con.executemany("insert into facts values ('target', ?)", [[n] for n in before])
+    insert_indicator_pairs(con)
+    con.execute("delete from facts where indicator in ('规上工业总产值', '老旧小区改造')")
+    con.executemany("insert into facts values ('achievement', ?)", [["规上工业产值增速"], ["老旧小区改造提升"], ["城镇新增就业"]])
+    update_indicator_pairs(con)
+    updated = sorted(con.execute("select * from indicator_pairs").fetchall())
+    insert_indicator_pairs(con)
+    fresh = sorted(con.execute("select * from indicator_pairs").fetchall())
+    assert updated == fresh
+    assert ("规上工业产值增速", "规上工业产值") in fresh and not any("规上工业总产值" in p for p in fresh)
