@@ -73,3 +73,17 @@ def test_a_huge_url_parameter_is_ignored(built_warehouse, monkeypatch):
     assert not at.exception
     assert at.session_state["f_regions"] == []
     assert time.perf_counter() - start < RENDER_SECONDS
+
+
+def test_the_served_app_imports_the_page_libraries_before_the_first_visitor():
+    """Importing serve.py (what `streamlit run` does at start) leaves the libraries every page needs imported,
+    so the first page view does not pay for them."""
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; import serve; "
+            "missing = [m for m in ('pandas', 'duckdb', 'plotly.graph_objects', 'pptx') if m not in sys.modules]; "
+            "print(missing)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
