@@ -31,7 +31,7 @@ UNITS = sorted("""
 个百分点 处次 平方公里 平方千米 平方米 立方米 万人次 人次 户次 家次 个次 件次 公里 千米 公顷 千瓦时 千瓦 千克 公斤
 米 亩 吨 斤 元 美元 港元 欧元 人民币 标准箱 剂次 架次 车次 班次
 人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 艘 架 支 批 类 种 张 本 份 篇 块 村
-盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 部 岁 轮 届 % ‰
+盏 根 棵 株 只 册 宗 单 例 位 面 封 场次 课时 品牌 组 队 对 辆次 余家 倍 部 岁 轮 届 % ‰
 """.split(), key=len, reverse=True)
 UNIT = "|".join(re.escape(u) for u in UNITS)
 APPROX_PREFIX = ("大约", "将近", "约", "近")
@@ -309,8 +309,8 @@ def _excluded(text, m):
             return True           # 一二五: a digit string, a label
         if before in ("”", "」", "'", '"'):
             return True           # “繁荣大港…”五个大港: counting a rhetorical list
-        if unit in ("期", "类", "种", "条", "项", "次", "届") and not g["approx"]:
-            return True           # 二期工程, 四类群体, 两条主线, 四届区委: phases, terms and list labels
+        if unit in ("期", "类", "种", "条", "项", "次", "届", "面") and not g["approx"]:
+            return True           # 二期工程, 四类群体, 两条主线, 四届区委, 四面八方: phases, terms, labels, idioms
         if LABEL_START.match(after) or LABEL_NOUN.match(after):
             return True           # 五大战略, 八个升级, 三位一体: programme labels and idioms
         if unit == "村" and HANZI.match(before) and before not in "等共个和及":
@@ -407,7 +407,7 @@ def _kind(text, start, end, default, part=None):
 # 建立, 开展). Verbs whose objects are what is counted (检查, 发现, 培育, 新增)
 # stay: the gold keeps them.
 INDICATOR_LEAD = re.compile(
-    r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
+    r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+(?:天|日|个月|周)(?:内|来)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共(?![享建同治富])|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
     r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
     r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|还|又|并|也|"
@@ -425,7 +425,7 @@ REPEAT = re.compile(r"(?:又|再|连续[\d两二三四五六七八九十]+年)(?
 TIME_OF_VALUE = re.compile(r"(?:由|从|(?<=[到至]))[\d ]+年(?:底|末)?的$")
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(
-    r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
+    r"(?:(?:扣除|剔除)[^,，;；\d]{0,8}因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
     r"(?:(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?"
     r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?)")
 CHANGE_END = re.compile(rf"(?:{CHANGE.pattern})$")
@@ -438,6 +438,10 @@ NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?((?:[^,，
 NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
 # The words between two facts of one list (建成1个社工站、3个社区用房).
 LIST_BETWEEN = re.compile(r"[^,，;；]*[、和及]")
+# A number right after a list's 、 (组建一个协调组、六个专项组): the item before is another thing counted.
+LIST_ITEM_BEFORE = re.compile(rf"、(?:{CMP_PREFIX}|{APPROX})?$")
+# A further counted item after a noun: the list runs on (…、7家商超、5所学校).
+LIST_ITEM_NEXT = re.compile(rf"、(?:{CMP_PREFIX}|{APPROX})?[\d{CN_DIGITS}]")
 # A number counting the noun after it as its attribute (10万元以上的项目).
 ATTRIBUTE_OF = re.compile(r"(?:以上|以内|以下|左右|多|余)?的")
 # A linking word or a comparator left at the end of the noun after a number.
@@ -474,8 +478,8 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     """The clause before the number, after the fact before it, without time,
     scope, cue and linking words; the clause before that when this one names
     nothing."""
-    left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
-    before = INDICATOR_LEAD.sub("", text[left:m.start()])
+    left = max([_separator_before(text, m.start())] + [previous_end])
+    before = INDICATOR_LEAD.sub("", LEADING_BRACKETS.sub("", INDICATOR_LEAD.sub("", text[left:m.start()])))
     if not previous_end and len(SELF.sub("", before)) > SHORT_PHRASE:
         before = INDICATOR_LEAD.sub("", SELF.sub("", before))
     before = ALREADY.sub("", before)
@@ -487,6 +491,16 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     return before
 
 
+def _separator_before(text, pos):
+    """Just after the separator that ends the phrase before pos: an opening
+    bracket closed before pos is a note inside the phrase (预计(下同)全区实现…,
+    规上(限上)企业…), not its start."""
+    left = max(text.rfind(c, 0, pos) for c in INDICATOR_SEPARATORS) + 1
+    if left and text[left - 1] in "(（" and CLOSE_BRACKET.search(text, left, pos):
+        return _separator_before(text, left - 1)
+    return left
+
+
 class _At:
     """A position standing in for a match: the start of the text after it."""
 
@@ -494,6 +508,9 @@ class _At:
         self.pos = pos
 
     def start(self):
+        return self.pos
+
+    def end(self):
         return self.pos
 
 
@@ -526,14 +543,23 @@ def _balanced(phrase):
     return phrase
 
 
-def _indicator(text, m, previous="", previous_end=0, topic=None):
+def _indicator(text, m, previous="", previous_end=0, topic=None, previous_start=0):
     """A short phrase naming what is counted and the topic a later fact of the
     sentence may borrow: the clause before the number and the noun after it; a
     growth rate, a bare attribute or a very short phrase takes the topic of the
     fact before it (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
-    if after and previous_end and LIST_BETWEEN.fullmatch(text[previous_end:m.start()]):
+    listed = bool(after and previous_end and LIST_BETWEEN.fullmatch(text[previous_end:m.start()]))
+    # Another counted item before this one (组建一个协调组、六个专项组), not a fact of its own.
+    counted_item = len(after) > SHORT_PHRASE and LIST_ITEM_BEFORE.search(text, 0, m.start()) is not None \
+        and DIGITISH.search(text, _clause_bounds(text, m.start() - 1), m.start()) is not None
+    if listed or counted_item:
         before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
+    # Inside a run of counted nouns (56个小区、9个菜市场、7家超市) a short noun is an item, not an
+    # attribute of the item before; after one item alone (举办8届活动周、5亿人次参与) it may be.
+    item = counted_item or listed and bool(_phrase_after(text, _At(previous_end))) and (
+        LIST_ITEM_BEFORE.search(text, 0, previous_start) is not None
+        or LIST_ITEM_NEXT.match(text, m.end() + len(after)) is not None)
     if m.group("unit") == "人" and after.startswith("口"):
         return before + "人口", before + "人口"   # 13亿人口: the unit is the first character of the noun
     subject = CHANGE_END.sub("", previous) if topic is None else topic
@@ -554,7 +580,7 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
     else:
         phrase = _tail(before)
     bare = CHANGE_END.sub("", phrase)
-    if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
+    if subject and not item and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
         return _tail(subject + phrase), subject
     return phrase, bare
 
@@ -602,7 +628,7 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
         if topic is _UNSET:
             topic = _opening_topic(simplified)
         indicator, topic = _indicator(simplified, m, facts[-1].indicator if facts else "",
-                                      facts[-1].end if facts else 0, topic)
+                                      facts[-1].end if facts else 0, topic, facts[-1].start if facts else 0)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind, part),

@@ -145,6 +145,9 @@ CASES = [
     ("扶持集体收入超过50万元的村", []),
     ("每100公斤提高3元", [("3元", 3, None, "元", "=", False)]),
     ("召开四届区委第二次会议", []),
+    # counters of flags and letters (面, 封) count things received
+    ("收到锦旗12面、表扬信30封", [("12面", 12, None, "面", "=", False), ("30封", 30, None, "封", "=", False)]),
+    ("全面推进四面八方的工作", []),
 ]
 
 
@@ -311,6 +314,17 @@ def test_indicator_names_what_is_counted():
     ("区财政用于交通、环保和水利的投入分别为3亿元、2亿元和1亿元",
      ["区财政用于交通的投入", "区财政用于环保的投入", "区财政用于水利的投入"]),
     ("实现规上工业产值80亿元、工业增加值9亿元,分别增长12%和7%", ["规上工业产值", "工业增加值", "规上工业产值增长", "工业增加值增长"]),
+    # a bracketed note inside the phrase does not start it (预计(下同), 规上(限上))
+    ("预计(下同)全镇完成工业总产值60亿元,增长8%", ["全镇完成工业总产值", "全镇完成工业总产值增长"]),
+    ("3天推动20家规上(限上)企业复工,复工率100%", ["规上(限上)企业复工", "规上(限上)企业复工复工率"]),
+    # a rate net of some factor is still the change of the fact before it
+    ("税收收入5亿元,增长2%,剔除政策性减收因素增长9%",
+     ["税收收入", "税收收入增长", "税收收入剔除政策性减收因素增长"]),
+    # inside a run of counted nouns a short noun is its own item, not the last one's attribute
+    ("对40个小区、9个市场、7家商超开展督导", ["小区", "市场", "商超开展督导"]),
+    ("检查60个小区、8家超市", ["检查小区", "检查小区超市"]),
+    # a counted item before the number (组建一个…、六个…) is not part of its name
+    ("组建一个协调小组、六个专项工作小组", ["专项工作小组"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
