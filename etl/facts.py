@@ -246,6 +246,10 @@ def _match(simplified, pos):
     return m
 
 
+# The longest quoted label a number inside names (“三层三治”, “1+8+N”).
+QUOTE_SPAN = 20
+
+
 def _enclosed(text, start, end, opens, closes, max_span=None):
     """True when text[start:end] lies between an opening mark and its closing mark."""
     open_at = -1
@@ -258,8 +262,15 @@ def _enclosed(text, start, end, opens, closes, max_span=None):
 
 
 def _inside_short_quote(text, start, end):
-    """Numbers inside a short quoted label (“三层三治”, “1+8+N”) name things."""
-    return _enclosed(text, start, end, "“\"「", "”」", max_span=20)
+    """Numbers inside a short quoted label (“三层三治”, “1+8+N”) name things, also
+    when the line breaks before the label closes (a heading “文化进万家 split in two)."""
+    return _enclosed(text, start, end, "“\"「", "”」", max_span=QUOTE_SPAN) or _open_quote_to_end(text, start)
+
+
+def _open_quote_to_end(text, start):
+    """True when a quote opens shortly before start and the text ends, unclosed, soon after."""
+    open_at = max(text.rfind(c, 0, start) for c in "“「")
+    return open_at >= 0 and len(text) - open_at <= QUOTE_SPAN and not any(c in text[open_at:] for c in "”」")
 
 
 def _inside_title(text, start, end):
@@ -418,7 +429,7 @@ SELF = re.compile(r"^(?:全街道|街道)")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|拟|要|了|又|去年|今年|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
-    r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+    r"的|预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
 # How often a change happened, before its verb (又提高, 连续两年增长): not a name.
 REPEAT = re.compile(r"(?:又|再|连续[\d两二三四五六七八九十]+年)(?=增长|增加|提高|下降|减少|降低|上涨)")
 # The year a value belongs to, before it (由2015年的50%): a time, not a name.
@@ -454,11 +465,14 @@ LEADING_BRACKETS = re.compile(r"^[(（][^)）]*[)）]")
 INDICATOR_MAX = 20
 # A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
 SHORT_PHRASE = 2
+# A plan as the phrase of a percentage completed (完成年计划125%): the owner's completion rate of it.
+PLAN_SHARE = re.compile(r"(?:年初|年度|全年|年)?(?:计划|预算|目标|任务)")
+COMPLETED = re.compile(r"完成[^,，;；:：]*$")
 # A phrase that names only an attribute (总投资, 覆盖面, 整改率) names the quantity
 # only with its owner, the subject of the fact before it.
 ATTRIBUTE = re.compile(
     r"(?:总|实际|平均|人均)?(?:投资|金额|规模|总额|总量|覆盖面|面积|人数|户数|余额|利润)|"
-    r"[\u4e00-\u9fff]{1,2}率")
+    r"[\u4e00-\u9fff]{1,2}率|" + PLAN_SHARE.pattern)
 
 # A sentence that opens with a subject and an evaluative predicate and no number
 # (外商直接投资保持良好势头，实际金额…) names the owner of its bare attributes.
@@ -574,12 +588,14 @@ def _indicator(text, m, previous="", previous_end=0, topic=None, previous_start=
         return previous, subject  # 分别为774亿元、536亿元: the items of one list
     if after:
         room = max(0, INDICATOR_MAX - len(after))
-        prefix = "" if before.endswith("等") else before[max(0, len(before) - room):] if room else ""
+        prefix = "" if before.endswith("等") else before[max(0, len(before) - room):].lstrip("、") if room else ""
         attribute = ATTRIBUTE_OF.match(text, m.end())
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
         phrase = _tail(before)
     bare = CHANGE_END.sub("", phrase)
+    if subject and PLAN_SHARE.fullmatch(phrase) and m.group("unit") == "%" and COMPLETED.search(text, 0, m.start()):
+        return _tail(subject + phrase + "完成率"), subject
     if subject and not item and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
         return _tail(subject + phrase), subject
     return phrase, bare

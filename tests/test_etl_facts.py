@@ -148,6 +148,8 @@ CASES = [
     # counters of flags and letters (面, 封) count things received
     ("收到锦旗12面、表扬信30封", [("12面", 12, None, "面", "=", False), ("30封", 30, None, "封", "=", False)]),
     ("全面推进四面八方的工作", []),
+    # a quoted label the line breaks inside, before it closes
+    ("“温暖进万家", []),
 ]
 
 
@@ -325,6 +327,9 @@ def test_indicator_names_what_is_counted():
     ("检查60个小区、8家超市", ["检查小区", "检查小区超市"]),
     # a counted item before the number (组建一个…、六个…) is not part of its name
     ("组建一个协调小组、六个专项工作小组", ["专项工作小组"]),
+    # a percentage of a plan completed is its owner's completion rate of that plan
+    ("利用外资2000万美元,完成年度计划的96%", ["利用外资", "利用外资年度计划完成率"]),
+    ("税收收入4亿元,完成年初预算110%", ["税收收入", "税收收入年初预算完成率"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
