@@ -465,6 +465,8 @@ LEADING_BRACKETS = re.compile(r"^[(（][^)）]*[)）]")
 INDICATOR_MAX = 20
 # A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
 SHORT_PHRASE = 2
+# Verbs of reach that open a phrase (惠及农民, 覆盖小区): whom the owner reached, named with it.
+REACH = re.compile(r"惠及|覆盖|辐射|受益")
 # A plan as the phrase of a percentage completed (完成年计划125%): the owner's completion rate of it.
 PLAN_SHARE = re.compile(r"(?:年初|年度|全年|年)?(?:计划|预算|目标|任务)")
 COMPLETED = re.compile(r"完成[^,，;；:：]*$")
@@ -596,7 +598,7 @@ def _indicator(text, m, previous="", previous_end=0, topic=None, previous_start=
     bare = CHANGE_END.sub("", phrase)
     if subject and PLAN_SHARE.fullmatch(phrase) and m.group("unit") == "%" and COMPLETED.search(text, 0, m.start()):
         return _tail(subject + phrase + "完成率"), subject
-    if subject and not item and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
+    if subject and not item and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare) or REACH.match(phrase)):
         return _tail(subject + phrase), subject
     return phrase, bare
 

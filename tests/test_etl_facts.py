@@ -330,6 +330,9 @@ def test_indicator_names_what_is_counted():
     # a percentage of a plan completed is its owner's completion rate of that plan
     ("利用外资2000万美元,完成年度计划的96%", ["利用外资", "利用外资年度计划完成率"]),
     ("税收收入4亿元,完成年初预算110%", ["税收收入", "税收收入年初预算完成率"]),
+    # a phrase opening with a verb of reach (惠及, 覆盖) names whom the fact before it reached
+    ("开展健康讲座40场,惠及居民3000余人次", ["健康讲座", "健康讲座惠及居民"]),
+    ("新建智能充电桩200个,覆盖小区35个", ["新建智能充电桩", "新建智能充电桩覆盖小区"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
