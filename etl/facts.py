@@ -438,7 +438,8 @@ TIME_OF_VALUE = re.compile(r"(?:由|从|(?<=[到至]))[\d ]+年(?:底|末)?的$"
 CHANGE = re.compile(
     r"(?:(?:扣除|剔除)[^,，;；\d]{0,8}因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
     r"(?:(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?"
-    r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?)")
+    r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?"
+    r"|(?<=[年比])[多少])")                                     # 比上年多8万人次, 同比少: a difference
 CHANGE_END = re.compile(rf"(?:{CHANGE.pattern})$")
 # A share of a whole (占全区36%): named after the part, with 比 for the ratio.
 SHARE = re.compile(r"占(?:全区|全市|全县|全省|全国|总数|总量|全部)?")

@@ -333,6 +333,8 @@ def test_indicator_names_what_is_counted():
     # a phrase opening with a verb of reach (惠及, 覆盖) names whom the fact before it reached
     ("开展健康讲座40场,惠及居民3000余人次", ["健康讲座", "健康讲座惠及居民"]),
     ("新建智能充电桩200个,覆盖小区35个", ["新建智能充电桩", "新建智能充电桩覆盖小区"]),
+    # 比上年多/少: a difference from last year, of the fact before it
+    ("接待游客90万人次,比上年多6万人次", ["接待游客", "接待游客比上年多"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
