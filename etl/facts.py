@@ -123,6 +123,10 @@ PLANNED = re.compile("|".join((
     r"(?<!的)(?<!大)努力(?![，,。；;、])",                  # not 很大努力，: the effort as a noun
     r"(?<![主重需必只摘纪简首紧显提概扼政机枢险纲])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 需要, 纲要, 要求
 )))
+# A target or plan announced before a colon (工作目标:, 主要预期目标是:) governs what
+# follows in any part; one met (完成年度目标任务:) does not.
+TARGET_HEAD = re.compile(r"(?:目标|计划|指标)(?:是|为|如下)?[:：]")
+MET = re.compile(r"完成|实现|达到")
 # Totals: counted so far in a summary, a cumulative target in a plan (力争累计完成投资100亿元).
 ACHIEVED_OUTSIDE_PLAN = re.compile(r"累计|共计")
 # In a review, meeting a plan or a target is a result: 完成年计划125%,
@@ -389,6 +393,12 @@ def _cues(text, part):
                         and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)))
 
 
+def _target_head(text, end):
+    """True when a target announced before a colon (工作目标:) opens text[:end] and was not met there."""
+    head = TARGET_HEAD.search(text, 0, end)
+    return head is not None and not MET.search(text, _clause_bounds(text, head.start(), ",，;；。"), head.start())
+
+
 def _nearest_cue(cues, lo, hi, from_end, nouns=True):
     """'target', 'achievement' or None: the cue in text[lo:hi] nearest the number."""
     inside = [c for c in cues if lo <= c[0] < hi and (nouns or not c[2])]
@@ -409,6 +419,7 @@ def _kind(text, start, end, default, part=None):
     left = _clause_bounds(text, start, separators=",，;；:：")
     right = _clause_end(text, end)
     return (_nearest_cue(cues, left, start, True) or _nearest_cue(cues, end, right, False)
+            or ("target" if _target_head(text, left) else None)
             or _nearest_cue(cues, 0, left, True, nouns=part != "review")
             or (None if part else _nearest_cue(cues, right, len(text), False)) or default)
 

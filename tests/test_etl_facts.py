@@ -247,6 +247,9 @@ KIND_IN_PART = [
     ("在现有基础上再增长10%", "plan", "target"),
     ("依托现有商圈资源,引进品牌首店20家", "plan", "target"),
     ("筹建共有产权房300套", "plan", "target"),
+    # a target announced before a colon governs the clauses after it, in any part
+    ("2024年主要预期目标:新增就业岗位500个", "review", "target"),
+    ("全面完成年度计划:新增就业岗位500个", "review", "achievement"),
 ]
 
 
