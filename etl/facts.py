@@ -273,7 +273,9 @@ def _inside_short_quote(text, start, end):
 
 def _open_quote_to_end(text, start):
     """True when a quote opens shortly before start and the text ends, unclosed, soon after."""
-    open_at = max(text.rfind(c, 0, start) for c in "“「")
+    if len(text) - start > QUOTE_SPAN:
+        return False
+    open_at = max(text.rfind("“", 0, start), text.rfind("「", 0, start))
     return open_at >= 0 and len(text) - open_at <= QUOTE_SPAN and not any(c in text[open_at:] for c in "”」")
 
 
@@ -395,8 +397,17 @@ def _cues(text, part):
 
 def _target_head(text, end):
     """True when a target announced before a colon (工作目标:) opens text[:end] and was not met there."""
-    head = TARGET_HEAD.search(text, 0, end)
-    return head is not None and not MET.search(text, _clause_bounds(text, head.start(), ",，;；。"), head.start())
+    head = _first_target_head(text)
+    return 0 <= head <= end
+
+
+@lru_cache(maxsize=256)
+def _first_target_head(text):
+    """Where the first target announced before a colon ends, or -1; once per sentence."""
+    head = TARGET_HEAD.search(text) if ":" in text or "：" in text else None
+    if head is None or MET.search(text, _clause_bounds(text, head.start(), ",，;；。"), head.start()):
+        return -1
+    return head.end()
 
 
 def _nearest_cue(cues, lo, hi, from_end, nouns=True):
@@ -507,7 +518,9 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     scope, cue and linking words; the clause before that when this one names
     nothing."""
     left = max([_separator_before(text, m.start())] + [previous_end])
-    before = INDICATOR_LEAD.sub("", LEADING_BRACKETS.sub("", INDICATOR_LEAD.sub("", text[left:m.start()])))
+    before = INDICATOR_LEAD.sub("", text[left:m.start()])
+    if before[:1] in "(（":
+        before = INDICATOR_LEAD.sub("", LEADING_BRACKETS.sub("", before))    # 预计(下同)全区…
     if not previous_end and len(SELF.sub("", before)) > SHORT_PHRASE:
         before = INDICATOR_LEAD.sub("", SELF.sub("", before))
     before = ALREADY.sub("", before)
@@ -523,7 +536,7 @@ def _separator_before(text, pos):
     """Just after the separator that ends the phrase before pos: an opening
     bracket closed before pos is a note inside the phrase (预计(下同)全区实现…,
     规上(限上)企业…), not its start."""
-    left = max(text.rfind(c, 0, pos) for c in INDICATOR_SEPARATORS) + 1
+    left = max([text.rfind(c, 0, pos) for c in INDICATOR_SEPARATORS]) + 1
     if left and text[left - 1] in "(（" and CLOSE_BRACKET.search(text, left, pos):
         return _separator_before(text, left - 1)
     return left
@@ -579,14 +592,14 @@ def _indicator(text, m, previous="", previous_end=0, topic=None, previous_start=
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
     listed = bool(after and previous_end and LIST_BETWEEN.fullmatch(text[previous_end:m.start()]))
     # Another counted item before this one (组建一个协调组、六个专项组), not a fact of its own.
-    counted_item = len(after) > SHORT_PHRASE and LIST_ITEM_BEFORE.search(text, 0, m.start()) is not None \
+    counted_item = len(after) > SHORT_PHRASE and LIST_ITEM_BEFORE.search(text, max(0, m.start() - MAX_LEAD), m.start()) \
         and DIGITISH.search(text, _clause_bounds(text, m.start() - 1), m.start()) is not None
     if listed or counted_item:
         before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
     # Inside a run of counted nouns (56个小区、9个菜市场、7家超市) a short noun is an item, not an
     # attribute of the item before; after one item alone (举办8届活动周、5亿人次参与) it may be.
     item = counted_item or listed and bool(_phrase_after(text, _At(previous_end))) and (
-        LIST_ITEM_BEFORE.search(text, 0, previous_start) is not None
+        LIST_ITEM_BEFORE.search(text, max(0, previous_start - MAX_LEAD), previous_start) is not None
         or LIST_ITEM_NEXT.match(text, m.end() + len(after)) is not None)
     if m.group("unit") == "人" and after.startswith("口"):
         return before + "人口", before + "人口"   # 13亿人口: the unit is the first character of the noun
