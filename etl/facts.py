@@ -31,7 +31,7 @@ UNITS = sorted("""
 个百分点 处次 平方公里 平方千米 平方米 立方米 万人次 人次 户次 家次 个次 件次 公里 千米 公顷 千瓦时 千瓦 千克 公斤
 米 亩 吨 斤 元 美元 港元 欧元 人民币 标准箱 剂次 架次 车次 班次
 人 名 户 家 个 处 项 件 起 次 场 期 条 所 座 栋 幢 套 间 台 辆 艘 架 支 批 类 种 张 本 份 篇 块 村
-盏 根 棵 株 只 册 宗 单 例 位 场次 课时 品牌 组 队 对 辆次 余家 倍 部 岁 轮 届 % ‰
+盏 根 棵 株 只 册 宗 单 例 位 面 封 场次 课时 品牌 组 队 对 辆次 余家 倍 部 岁 轮 届 % ‰
 """.split(), key=len, reverse=True)
 UNIT = "|".join(re.escape(u) for u in UNITS)
 APPROX_PREFIX = ("大约", "将近", "约", "近")
@@ -123,6 +123,10 @@ PLANNED = re.compile("|".join((
     r"(?<!的)(?<!大)努力(?![，,。；;、])",                  # not 很大努力，: the effort as a noun
     r"(?<![主重需必只摘纪简首紧显提概扼政机枢险纲])要(?![求素点闻件害领务职员案道津塞隘么是])",  # not 主要, 需要, 纲要, 要求
 )))
+# A target or plan announced before a colon (工作目标:, 主要预期目标是:) governs what
+# follows in any part; one met (完成年度目标任务:) does not.
+TARGET_HEAD = re.compile(r"(?:目标|计划|指标)(?:是|为|如下)?[:：]")
+MET = re.compile(r"完成|实现|达到")
 # Totals: counted so far in a summary, a cumulative target in a plan (力争累计完成投资100亿元).
 ACHIEVED_OUTSIDE_PLAN = re.compile(r"累计|共计")
 # In a review, meeting a plan or a target is a result: 完成年计划125%,
@@ -246,6 +250,10 @@ def _match(simplified, pos):
     return m
 
 
+# The longest quoted label a number inside names (“三层三治”, “1+8+N”).
+QUOTE_SPAN = 20
+
+
 def _enclosed(text, start, end, opens, closes, max_span=None):
     """True when text[start:end] lies between an opening mark and its closing mark."""
     open_at = -1
@@ -258,8 +266,17 @@ def _enclosed(text, start, end, opens, closes, max_span=None):
 
 
 def _inside_short_quote(text, start, end):
-    """Numbers inside a short quoted label (“三层三治”, “1+8+N”) name things."""
-    return _enclosed(text, start, end, "“\"「", "”」", max_span=20)
+    """Numbers inside a short quoted label (“三层三治”, “1+8+N”) name things, also
+    when the line breaks before the label closes (a heading “文化进万家 split in two)."""
+    return _enclosed(text, start, end, "“\"「", "”」", max_span=QUOTE_SPAN) or _open_quote_to_end(text, start)
+
+
+def _open_quote_to_end(text, start):
+    """True when a quote opens shortly before start and the text ends, unclosed, soon after."""
+    if len(text) - start > QUOTE_SPAN:
+        return False
+    open_at = max(text.rfind("“", 0, start), text.rfind("「", 0, start))
+    return open_at >= 0 and len(text) - open_at <= QUOTE_SPAN and not any(c in text[open_at:] for c in "”」")
 
 
 def _inside_title(text, start, end):
@@ -309,8 +326,8 @@ def _excluded(text, m):
             return True           # 一二五: a digit string, a label
         if before in ("”", "」", "'", '"'):
             return True           # “繁荣大港…”五个大港: counting a rhetorical list
-        if unit in ("期", "类", "种", "条", "项", "次", "届") and not g["approx"]:
-            return True           # 二期工程, 四类群体, 两条主线, 四届区委: phases, terms and list labels
+        if unit in ("期", "类", "种", "条", "项", "次", "届", "面") and not g["approx"]:
+            return True           # 二期工程, 四类群体, 两条主线, 四届区委, 四面八方: phases, terms, labels, idioms
         if LABEL_START.match(after) or LABEL_NOUN.match(after):
             return True           # 五大战略, 八个升级, 三位一体: programme labels and idioms
         if unit == "村" and HANZI.match(before) and before not in "等共个和及":
@@ -378,6 +395,21 @@ def _cues(text, part):
                         and not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in found)))
 
 
+def _target_head(text, end):
+    """True when a target announced before a colon (工作目标:) opens text[:end] and was not met there."""
+    head = _first_target_head(text)
+    return 0 <= head <= end
+
+
+@lru_cache(maxsize=256)
+def _first_target_head(text):
+    """Where the first target announced before a colon ends, or -1; once per sentence."""
+    head = TARGET_HEAD.search(text) if ":" in text or "：" in text else None
+    if head is None or MET.search(text, _clause_bounds(text, head.start(), ",，;；。"), head.start()):
+        return -1
+    return head.end()
+
+
 def _nearest_cue(cues, lo, hi, from_end, nouns=True):
     """'target', 'achievement' or None: the cue in text[lo:hi] nearest the number."""
     inside = [c for c in cues if lo <= c[0] < hi and (nouns or not c[2])]
@@ -398,6 +430,7 @@ def _kind(text, start, end, default, part=None):
     left = _clause_bounds(text, start, separators=",，;；:：")
     right = _clause_end(text, end)
     return (_nearest_cue(cues, left, start, True) or _nearest_cue(cues, end, right, False)
+            or ("target" if _target_head(text, left) else None)
             or _nearest_cue(cues, 0, left, True, nouns=part != "review")
             or (None if part else _nearest_cue(cues, right, len(text), False)) or default)
 
@@ -407,7 +440,7 @@ def _kind(text, start, end, default, part=None):
 # 建立, 开展). Verbs whose objects are what is counted (检查, 发现, 培育, 新增)
 # stay: the gold keeps them.
 INDICATOR_LEAD = re.compile(
-    r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
+    r"^(?:[\d ]+年(?:底|末|内)?|[\d一二三四五六七八九十两]+(?:天|日|个月|周)(?:内|来)?|[\d一二三四五六七八九十两]+年来|近年来|[\d\-—~至到]+月(?:底|份|末)?|[上下]半年|今年|去年|明年|全年|年内|年底|当前|目前|"
     r"截至目前|截止目前|截至|截止|到|已经|已|共计|共(?![享建同治富])|其中|另有|同时|力争|争取|确保|计划|预计|拟|将|"
     r"完成|实现|达到|推动|推进|全面|在辖区内|辖区内|辖区|我国|对|向|累计|含|包括|"
     r"连续|集中|积极|持续|深入|全力|扎实|大力|进一步|着力|不断|加快|稳步|有序|动态|成功|先后|陆续|还|又|并|也|"
@@ -418,16 +451,17 @@ SELF = re.compile(r"^(?:全街道|街道)")
 # Words that close the phrase before a number without naming anything.
 INDICATOR_TAIL = re.compile(
     r"(?:分别|将|拟|要|了|又|去年|今年|已|共|从|由|按|总计|合计|累计|达到|达|为|是|约|近|共有|有|在|"
-    r"预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
+    r"的|预计完成|预计|完成|实现|(?:增加|提高|扩大|降低|下降|减少|上升|提升|降|升|增|减)?(?:到|至)|(?:控制|保持|稳定|维持)在)+$")
 # How often a change happened, before its verb (又提高, 连续两年增长): not a name.
 REPEAT = re.compile(r"(?:又|再|连续[\d两二三四五六七八九十]+年)(?=增长|增加|提高|下降|减少|降低|上涨)")
 # The year a value belongs to, before it (由2015年的50%): a time, not a name.
 TIME_OF_VALUE = re.compile(r"(?:由|从|(?<=[到至]))[\d ]+年(?:底|末)?的$")
 # The number is a change (growth rate) when the phrase before it is only this.
 CHANGE = re.compile(
-    r"(?:扣除物价因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
+    r"(?:(?:扣除|剔除)[^,，;；\d]{0,8}因素|同比|环比|比上年|比去年|较上年|较去年|比[\d ]+年|年均|平均每年|每年|实际|分别|[,，\s])*"
     r"(?:(?:增长|下降|增加|减少|提高|降低|上涨|上升|扩大|回落|增幅|涨幅|增速)了?"
-    r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?)")
+    r"|(?:是|为|相当于)(?:[\d ]+年|上年|去年)的?"
+    r"|(?<=[年比])[多少])")                                     # 比上年多8万人次, 同比少: a difference
 CHANGE_END = re.compile(rf"(?:{CHANGE.pattern})$")
 # A share of a whole (占全区36%): named after the part, with 比 for the ratio.
 SHARE = re.compile(r"占(?:全区|全市|全县|全省|全国|总数|总量|全部)?")
@@ -438,6 +472,10 @@ NOUN_AFTER = re.compile(r"(?:以上|以内|以下|左右|多|余)?的?((?:[^,，
 NOT_A_NOUN_START = re.compile(r"[约近共和及与等是为的以、\s“”\"）)]|左右|增长|增加|增至|下降|降至|降低|减少|提高|扩大|上升|达到|同比|比上年")
 # The words between two facts of one list (建成1个社工站、3个社区用房).
 LIST_BETWEEN = re.compile(r"[^,，;；]*[、和及]")
+# A number right after a list's 、 (组建一个协调组、六个专项组): the item before is another thing counted.
+LIST_ITEM_BEFORE = re.compile(rf"、(?:{CMP_PREFIX}|{APPROX})?$")
+# A further counted item after a noun: the list runs on (…、7家商超、5所学校).
+LIST_ITEM_NEXT = re.compile(rf"、(?:{CMP_PREFIX}|{APPROX})?[\d{CN_DIGITS}]")
 # A number counting the noun after it as its attribute (10万元以上的项目).
 ATTRIBUTE_OF = re.compile(r"(?:以上|以内|以下|左右|多|余)?的")
 # A linking word or a comparator left at the end of the noun after a number.
@@ -450,11 +488,16 @@ LEADING_BRACKETS = re.compile(r"^[(（][^)）]*[)）]")
 INDICATOR_MAX = 20
 # A phrase this short (参保, 隐患) names the quantity only with the sentence's subject.
 SHORT_PHRASE = 2
+# Verbs of reach that open a phrase (惠及农民, 覆盖小区): whom the owner reached, named with it.
+REACH = re.compile(r"惠及|覆盖|辐射|受益")
+# A plan as the phrase of a percentage completed (完成年计划125%): the owner's completion rate of it.
+PLAN_SHARE = re.compile(r"(?:年初|年度|全年|年)?(?:计划|预算|目标|任务)")
+COMPLETED = re.compile(r"完成[^,，;；:：]*$")
 # A phrase that names only an attribute (总投资, 覆盖面, 整改率) names the quantity
 # only with its owner, the subject of the fact before it.
 ATTRIBUTE = re.compile(
     r"(?:总|实际|平均|人均)?(?:投资|金额|规模|总额|总量|覆盖面|面积|人数|户数|余额|利润)|"
-    r"[\u4e00-\u9fff]{1,2}率")
+    r"[\u4e00-\u9fff]{1,2}率|" + PLAN_SHARE.pattern)
 
 # A sentence that opens with a subject and an evaluative predicate and no number
 # (外商直接投资保持良好势头，实际金额…) names the owner of its bare attributes.
@@ -474,8 +517,10 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     """The clause before the number, after the fact before it, without time,
     scope, cue and linking words; the clause before that when this one names
     nothing."""
-    left = max([text.rfind(c, 0, m.start()) + 1 for c in INDICATOR_SEPARATORS] + [previous_end])
+    left = max([_separator_before(text, m.start())] + [previous_end])
     before = INDICATOR_LEAD.sub("", text[left:m.start()])
+    if before[:1] in "(（":
+        before = INDICATOR_LEAD.sub("", LEADING_BRACKETS.sub("", before))    # 预计(下同)全区…
     if not previous_end and len(SELF.sub("", before)) > SHORT_PHRASE:
         before = INDICATOR_LEAD.sub("", SELF.sub("", before))
     before = ALREADY.sub("", before)
@@ -487,6 +532,16 @@ def _phrase_before(text, m, previous_end=0, look_back=True):
     return before
 
 
+def _separator_before(text, pos):
+    """Just after the separator that ends the phrase before pos: an opening
+    bracket closed before pos is a note inside the phrase (预计(下同)全区实现…,
+    规上(限上)企业…), not its start."""
+    left = max([text.rfind(c, 0, pos) for c in INDICATOR_SEPARATORS]) + 1
+    if left and text[left - 1] in "(（" and CLOSE_BRACKET.search(text, left, pos):
+        return _separator_before(text, left - 1)
+    return left
+
+
 class _At:
     """A position standing in for a match: the start of the text after it."""
 
@@ -494,6 +549,9 @@ class _At:
         self.pos = pos
 
     def start(self):
+        return self.pos
+
+    def end(self):
         return self.pos
 
 
@@ -526,14 +584,23 @@ def _balanced(phrase):
     return phrase
 
 
-def _indicator(text, m, previous="", previous_end=0, topic=None):
+def _indicator(text, m, previous="", previous_end=0, topic=None, previous_start=0):
     """A short phrase naming what is counted and the topic a later fact of the
     sentence may borrow: the clause before the number and the noun after it; a
     growth rate, a bare attribute or a very short phrase takes the topic of the
     fact before it (工业投资2.8亿元,同比增长126.6% → 工业投资同比增长)."""
     before, after = _phrase_before(text, m, previous_end), _phrase_after(text, m)
-    if after and previous_end and LIST_BETWEEN.fullmatch(text[previous_end:m.start()]):
+    listed = bool(after and previous_end and LIST_BETWEEN.fullmatch(text[previous_end:m.start()]))
+    # Another counted item before this one (组建一个协调组、六个专项组), not a fact of its own.
+    counted_item = len(after) > SHORT_PHRASE and LIST_ITEM_BEFORE.search(text, max(0, m.start() - MAX_LEAD), m.start()) \
+        and DIGITISH.search(text, _clause_bounds(text, m.start() - 1), m.start()) is not None
+    if listed or counted_item:
         before = ""               # 建成1个社工站、3个社区用房: the words between are the last item's noun
+    # Inside a run of counted nouns (56个小区、9个菜市场、7家超市) a short noun is an item, not an
+    # attribute of the item before; after one item alone (举办8届活动周、5亿人次参与) it may be.
+    item = counted_item or listed and bool(_phrase_after(text, _At(previous_end))) and (
+        LIST_ITEM_BEFORE.search(text, max(0, previous_start - MAX_LEAD), previous_start) is not None
+        or LIST_ITEM_NEXT.match(text, m.end() + len(after)) is not None)
     if m.group("unit") == "人" and after.startswith("口"):
         return before + "人口", before + "人口"   # 13亿人口: the unit is the first character of the noun
     subject = CHANGE_END.sub("", previous) if topic is None else topic
@@ -548,13 +615,15 @@ def _indicator(text, m, previous="", previous_end=0, topic=None):
         return previous, subject  # 分别为774亿元、536亿元: the items of one list
     if after:
         room = max(0, INDICATOR_MAX - len(after))
-        prefix = "" if before.endswith("等") else before[max(0, len(before) - room):] if room else ""
+        prefix = "" if before.endswith("等") else before[max(0, len(before) - room):].lstrip("、") if room else ""
         attribute = ATTRIBUTE_OF.match(text, m.end())
         phrase = (after + prefix if attribute else prefix + after)[:INDICATOR_MAX]
     else:
         phrase = _tail(before)
     bare = CHANGE_END.sub("", phrase)
-    if subject and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare)):
+    if subject and PLAN_SHARE.fullmatch(phrase) and m.group("unit") == "%" and COMPLETED.search(text, 0, m.start()):
+        return _tail(subject + phrase + "完成率"), subject
+    if subject and not item and (len(phrase) <= SHORT_PHRASE or ATTRIBUTE.fullmatch(bare) or REACH.match(phrase)):
         return _tail(subject + phrase), subject
     return phrase, bare
 
@@ -602,7 +671,7 @@ def extract_facts(simplified, original, default_kind="achievement", part=None):
         if topic is _UNSET:
             topic = _opening_topic(simplified)
         indicator, topic = _indicator(simplified, m, facts[-1].indicator if facts else "",
-                                      facts[-1].end if facts else 0, topic)
+                                      facts[-1].end if facts else 0, topic, facts[-1].start if facts else 0)
         facts.append(Fact(
             surface=original[start:end], value=value, value_max=value_max, unit=unit,
             kind=_kind(simplified, m.start(), m.end(), default_kind, part),

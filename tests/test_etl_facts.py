@@ -145,6 +145,11 @@ CASES = [
     ("扶持集体收入超过50万元的村", []),
     ("每100公斤提高3元", [("3元", 3, None, "元", "=", False)]),
     ("召开四届区委第二次会议", []),
+    # counters of flags and letters (面, 封) count things received
+    ("收到锦旗12面、表扬信30封", [("12面", 12, None, "面", "=", False), ("30封", 30, None, "封", "=", False)]),
+    ("全面推进四面八方的工作", []),
+    # a quoted label the line breaks inside, before it closes
+    ("“温暖进万家", []),
 ]
 
 
@@ -242,6 +247,9 @@ KIND_IN_PART = [
     ("在现有基础上再增长10%", "plan", "target"),
     ("依托现有商圈资源,引进品牌首店20家", "plan", "target"),
     ("筹建共有产权房300套", "plan", "target"),
+    # a target announced before a colon governs the clauses after it, in any part
+    ("2024年主要预期目标:新增就业岗位500个", "review", "target"),
+    ("全面完成年度计划:新增就业岗位500个", "review", "achievement"),
 ]
 
 
@@ -311,6 +319,25 @@ def test_indicator_names_what_is_counted():
     ("区财政用于交通、环保和水利的投入分别为3亿元、2亿元和1亿元",
      ["区财政用于交通的投入", "区财政用于环保的投入", "区财政用于水利的投入"]),
     ("实现规上工业产值80亿元、工业增加值9亿元,分别增长12%和7%", ["规上工业产值", "工业增加值", "规上工业产值增长", "工业增加值增长"]),
+    # a bracketed note inside the phrase does not start it (预计(下同), 规上(限上))
+    ("预计(下同)全镇完成工业总产值60亿元,增长8%", ["全镇完成工业总产值", "全镇完成工业总产值增长"]),
+    ("3天推动20家规上(限上)企业复工,复工率100%", ["规上(限上)企业复工", "规上(限上)企业复工复工率"]),
+    # a rate net of some factor is still the change of the fact before it
+    ("税收收入5亿元,增长2%,剔除政策性减收因素增长9%",
+     ["税收收入", "税收收入增长", "税收收入剔除政策性减收因素增长"]),
+    # inside a run of counted nouns a short noun is its own item, not the last one's attribute
+    ("对40个小区、9个市场、7家商超开展督导", ["小区", "市场", "商超开展督导"]),
+    ("检查60个小区、8家超市", ["检查小区", "检查小区超市"]),
+    # a counted item before the number (组建一个…、六个…) is not part of its name
+    ("组建一个协调小组、六个专项工作小组", ["专项工作小组"]),
+    # a percentage of a plan completed is its owner's completion rate of that plan
+    ("利用外资2000万美元,完成年度计划的96%", ["利用外资", "利用外资年度计划完成率"]),
+    ("税收收入4亿元,完成年初预算110%", ["税收收入", "税收收入年初预算完成率"]),
+    # a phrase opening with a verb of reach (惠及, 覆盖) names whom the fact before it reached
+    ("开展健康讲座40场,惠及居民3000余人次", ["健康讲座", "健康讲座惠及居民"]),
+    ("新建智能充电桩200个,覆盖小区35个", ["新建智能充电桩", "新建智能充电桩覆盖小区"]),
+    # 比上年多/少: a difference from last year, of the fact before it
+    ("接待游客90万人次,比上年多6万人次", ["接待游客", "接待游客比上年多"]),
 ])
 def test_indicator_names_the_measured_quantity(sentence, indicators):
     assert [f.indicator for f in extract_facts(sentence, sentence)] == indicators
