@@ -64,16 +64,30 @@ def warehouse(built_warehouse, monkeypatch):
 GENERATED_DOCS, GENERATED_REGIONS = 24, 6
 
 
-@pytest.fixture(scope="session")
-def generated_corpus(tmp_path_factory):
-    """(folder, regions.yaml) of documents generated from the seeds by benchmarks/scale.py."""
+def generate_corpus(folder, n_docs, n_regions):
+    """Documents generated from the seeds by benchmarks/scale.py into `folder`, with its manifest and regions.yaml."""
     import importlib.util
     spec = importlib.util.spec_from_file_location("scale_benchmark", ROOT / "benchmarks" / "scale.py")
     scale = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(scale)
-    folder = tmp_path_factory.mktemp("generated")
-    scale.generate(folder, GENERATED_DOCS, GENERATED_REGIONS)
+    scale.generate(folder, n_docs, n_regions)
     return folder, folder / "regions.yaml"
+
+
+def sql(path, query):
+    """Rows of one query on a warehouse file, opened read-only and closed."""
+    import duckdb
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
+def generated_corpus(tmp_path_factory):
+    """(folder, regions.yaml) of documents generated from the seeds by benchmarks/scale.py."""
+    return generate_corpus(tmp_path_factory.mktemp("generated"), GENERATED_DOCS, GENERATED_REGIONS)
 
 
 @pytest.fixture(scope="session")

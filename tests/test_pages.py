@@ -6,7 +6,7 @@ import time
 import duckdb
 import pytest
 from apptest_helpers import DASHBOARD, run
-from conftest import ROOT
+from conftest import ROOT, sql
 from streamlit.testing.v1 import AppTest
 
 PAGES = ["overview", "themes", "trends", "targets", "keywords", "documents", "method"]
@@ -21,14 +21,6 @@ def texts(at):
         out += [str(e.value) for e in getattr(at, kind)]
     out += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(out)
-
-
-def sql(path, query):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.mark.parametrize("page", PAGES)
