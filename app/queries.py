@@ -346,23 +346,21 @@ _INITIATIVE_FIRSTS = f"""
     ), docs as (
         select d.doc_id, d.region_id, d.year, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
         from documents d where {_DOC_FILTER}
-    ), rows_f as (
-        select d.region_id, d.year, i.name_norm, i.theme,
-               (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos
-        from initiatives i join docs d using (doc_id)
+    ), groups as (
+        select d.region_id, d.year, i.name_norm,
+               min((d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start)
+                   filter ($themes::varchar[] is null or list_contains($themes::varchar[], i.theme)) as pos
+        from initiatives i join docs d using (doc_id) group by all
     ), n_places as (
-        select name_norm, count(distinct region_id) as n_places from rows_f group by all
-    ), first_rows as (
-        select region_id, year, name_norm, min(pos) as pos
-        from rows_f where $themes::varchar[] is null or list_contains($themes::varchar[], theme)
-        group by region_id, year, name_norm
+        select name_norm, count(distinct region_id) as n_places from groups group by all
     ), firsts as materialized (
         select r.region_id, r.year, r.name_norm, r.pos, np.n_places,
                case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
-        from first_rows r
+        from groups r
         join n_places np using (name_norm)
         join place_first pf using (region_id, name_norm)
         join place_start ps using (region_id)
+        where r.pos is not null
     )"""
 # A mention's document, sentence and offset from its position, and its columns (initiatives' key).
 _INITIATIVE_AT = """
@@ -408,13 +406,17 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
             select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_at
             from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
             where r.rank <= $n
+        ), wanted as (
+            select pos from shown union select name_at from shown where name_at is not null
+        ), found as (
+            select (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos,
+                   i.doc_id, i.sent_no, i.name, i.theme, i.rule
+            from initiatives i join docs d using (doc_id)
+            where (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start in (select pos from wanted)
         )
         select s.part, s.region_id, s.year, i.doc_id, i.sent_no, coalesce(n.name, i.name) as name, s.name_norm,
                i.theme, i.rule, s.n_places, s.is_new, s.rank, s.total, s.n_uses
-        from shown s
-        {_INITIATIVE_AT.format(pos="s.pos", alias="i")}
-        left join (select x.name_at, n.name from (select distinct name_at from shown where name_at is not null) x
-                   {_INITIATIVE_AT.format(pos="x.name_at", alias="n").replace("dd", "nd")}) n on n.name_at = s.name_at
+        from shown s join found i on i.pos = s.pos left join found n on n.pos = s.name_at
         order by s.part, s.rank, s.pos""", params)
 
 
