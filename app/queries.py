@@ -354,13 +354,12 @@ _INITIATIVE_FIRSTS = f"""
     ), n_places as (
         select name_norm, count(distinct region_id) as n_places from groups group by all
     ), firsts as materialized (
-        select r.region_id, r.year, r.name_norm, r.pos, np.n_places,
-               case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
-        from groups r
-        join n_places np using (name_norm)
-        join place_first pf using (region_id, name_norm)
-        join place_start ps using (region_id)
-        where r.pos is not null
+        select r.region_id, r.year, r.name_norm, r.pos, np.n_places
+        from groups r join n_places np using (name_norm) where r.pos is not null
+    ), new_firsts as materialized (
+        select f.* from firsts f
+        join place_first pf on pf.region_id = f.region_id and pf.name_norm = f.name_norm and pf.first_year = f.year
+        join place_start ps on ps.region_id = f.region_id and f.year <> ps.start_year
     )"""
 # A mention's document, sentence and offset from its position, and its columns (initiatives' key).
 _INITIATIVE_AT = """
@@ -387,7 +386,7 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
         place_cut as (
             select region_id, count(*) as total, {_cut("$n")} as cut from firsts group by region_id
         ), new_total as (
-            select count(*) as total from firsts where is_new
+            select count(*) as total from new_firsts
         ), names as (
             select name_norm, min(pos) as first_at, count(distinct region_id) as n_shown, count(*) as n_uses,
                    {_cut("$uses")} as cut
@@ -401,7 +400,7 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
             union all
             select * from (
                 select 'new', f.*, null, (select total from new_total), null, null
-                from firsts f where f.is_new order by f.pos limit $n)
+                from new_firsts f order by f.pos limit $n)
             union all
             select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_at
             from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
@@ -415,8 +414,12 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
             where (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start in (select pos from wanted)
         )
         select s.part, s.region_id, s.year, i.doc_id, i.sent_no, coalesce(n.name, i.name) as name, s.name_norm,
-               i.theme, i.rule, s.n_places, s.is_new, s.rank, s.total, s.n_uses
+               i.theme, i.rule, s.n_places,
+               case when s.year = ps.start_year then null else s.year = pf.first_year end as is_new,
+               s.rank, s.total, s.n_uses
         from shown s join found i on i.pos = s.pos left join found n on n.pos = s.name_at
+        join place_first pf on pf.region_id = s.region_id and pf.name_norm = s.name_norm
+        join place_start ps on ps.region_id = s.region_id
         order by s.part, s.rank, s.pos""", params)
 
 
