@@ -334,7 +334,9 @@ def follow_through(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), theme
 INITIATIVE_ROWS = 200
 INITIATIVE_USES = 24
 
-# The filtered initiatives, first mention per place, year and name, with n_places and is_new (initiative_tables).
+# The filtered initiatives, first mention per place, year and name, with n_places (`firsts`), and those of the
+# year a place first names it in any document, past the place's first year (`new_firsts`) (initiative_tables).
+# Mentions are grouped once, the theme filtering the first mention only, as n_places counts any theme.
 # `pos` orders mentions by place, year, document, sentence and offset in one integer: sentence numbers and
 # offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters).
 _INITIATIVE_FIRSTS = f"""
@@ -406,6 +408,7 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
             from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
             where r.rank <= $n
         ), wanted as (
+            -- A semi-join on the shown positions: joined directly, the planner built its table on all initiatives.
             select pos from shown union select name_at from shown where name_at is not null
         ), found as (
             select (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos,
