@@ -334,7 +334,9 @@ def follow_through(con, n=PLACE_FACTS, regions=(), years=(), doc_types=(), theme
 INITIATIVE_ROWS = 200
 INITIATIVE_USES = 24
 
-# The filtered initiatives, first mention per place, year and name, with n_places and is_new (initiative_tables).
+# The filtered initiatives, first mention per place, year and name, with n_places (`firsts`), and those of the
+# year a place first names it in any document, past the place's first year (`new_firsts`) (initiative_tables).
+# Mentions are grouped once, the theme filtering the first mention only, as n_places counts any theme.
 # `pos` orders mentions by place, year, document, sentence and offset in one integer: sentence numbers and
 # offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters).
 _INITIATIVE_FIRSTS = f"""
@@ -346,23 +348,20 @@ _INITIATIVE_FIRSTS = f"""
     ), docs as (
         select d.doc_id, d.region_id, d.year, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
         from documents d where {_DOC_FILTER}
-    ), rows_f as (
-        select d.region_id, d.year, i.name_norm, i.theme,
-               (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos
-        from initiatives i join docs d using (doc_id)
+    ), groups as (
+        select d.region_id, d.year, i.name_norm,
+               min((d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start)
+                   filter ($themes::varchar[] is null or list_contains($themes::varchar[], i.theme)) as pos
+        from initiatives i join docs d using (doc_id) group by all
     ), n_places as (
-        select name_norm, count(distinct region_id) as n_places from rows_f group by all
-    ), first_rows as (
-        select region_id, year, name_norm, min(pos) as pos
-        from rows_f where $themes::varchar[] is null or list_contains($themes::varchar[], theme)
-        group by region_id, year, name_norm
+        select name_norm, count(distinct region_id) as n_places from groups group by all
     ), firsts as materialized (
-        select r.region_id, r.year, r.name_norm, r.pos, np.n_places,
-               case when r.year = ps.start_year then null else r.year = pf.first_year end as is_new
-        from first_rows r
-        join n_places np using (name_norm)
-        join place_first pf using (region_id, name_norm)
-        join place_start ps using (region_id)
+        select r.region_id, r.year, r.name_norm, r.pos, np.n_places
+        from groups r join n_places np using (name_norm) where r.pos is not null
+    ), new_firsts as materialized (
+        select f.* from firsts f
+        join place_first pf on pf.region_id = f.region_id and pf.name_norm = f.name_norm and pf.first_year = f.year
+        join place_start ps on ps.region_id = f.region_id and f.year <> ps.start_year
     )"""
 # A mention's document, sentence and offset from its position, and its columns (initiatives' key).
 _INITIATIVE_AT = """
@@ -389,7 +388,7 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
         place_cut as (
             select region_id, count(*) as total, {_cut("$n")} as cut from firsts group by region_id
         ), new_total as (
-            select count(*) as total from firsts where is_new
+            select count(*) as total from new_firsts
         ), names as (
             select name_norm, min(pos) as first_at, count(distinct region_id) as n_shown, count(*) as n_uses,
                    {_cut("$uses")} as cut
@@ -403,18 +402,27 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
             union all
             select * from (
                 select 'new', f.*, null, (select total from new_total), null, null
-                from firsts f where f.is_new order by f.pos limit $n)
+                from new_firsts f order by f.pos limit $n)
             union all
             select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_at
             from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
             where r.rank <= $n
+        ), wanted as (
+            -- A semi-join on the shown positions: joined directly, the planner built its table on all initiatives.
+            select pos from shown union select name_at from shown where name_at is not null
+        ), found as (
+            select (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos,
+                   i.doc_id, i.sent_no, i.name, i.theme, i.rule
+            from initiatives i join docs d using (doc_id)
+            where (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start in (select pos from wanted)
         )
         select s.part, s.region_id, s.year, i.doc_id, i.sent_no, coalesce(n.name, i.name) as name, s.name_norm,
-               i.theme, i.rule, s.n_places, s.is_new, s.rank, s.total, s.n_uses
-        from shown s
-        {_INITIATIVE_AT.format(pos="s.pos", alias="i")}
-        left join (select x.name_at, n.name from (select distinct name_at from shown where name_at is not null) x
-                   {_INITIATIVE_AT.format(pos="x.name_at", alias="n").replace("dd", "nd")}) n on n.name_at = s.name_at
+               i.theme, i.rule, s.n_places,
+               case when s.year = ps.start_year then null else s.year = pf.first_year end as is_new,
+               s.rank, s.total, s.n_uses
+        from shown s join found i on i.pos = s.pos left join found n on n.pos = s.name_at
+        join place_first pf on pf.region_id = s.region_id and pf.name_norm = s.name_norm
+        join place_start ps on ps.region_id = s.region_id
         order by s.part, s.rank, s.pos""", params)
 
 
