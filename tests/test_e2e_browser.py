@@ -205,9 +205,15 @@ def test_clicking_a_year_in_the_trend_compares_it_with_the_year_before(generated
         chart.wait_for(timeout=LOAD_TIMEOUT)
         years = chart.locator(".js-plotly-plot").evaluate("(gd) => gd.data[0].x")
         assert len(years) >= 3, years
-        i = len(years) // 2
         chart.scroll_into_view_if_needed()
-        point = chart.locator(".scatterlayer .trace").first.locator("path.point").nth(i).bounding_box()
+        # The middle one of the markers drawn, and its year by the index Plotly binds to it (the markers
+        # are drawn after the figure's data is set, so they are waited for, not counted from the data).
+        markers = chart.locator(".scatterlayer .trace").first.locator("path.point")
+        markers.nth(2).wait_for(timeout=LOAD_TIMEOUT)
+        marker = markers.nth(markers.count() // 2)
+        i = marker.evaluate("(p) => p.__data__.i")
+        assert 1 <= i < len(years), (i, years)
+        point = marker.bounding_box()
         pg.mouse.click(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)
         span = f"{years[i - 1]}-{years[i]}"
         pg.wait_for_function(f"() => new URLSearchParams(location.search).get('ty') === '{span}'", timeout=20000)
