@@ -37,7 +37,8 @@ def similar_pairs(indicators, threshold=SIMILAR_INDICATOR, holding=None):
     for i, g in enumerate(grams):
         for b in g:
             by_gram.setdefault(b, []).append(i)
-    focus = range(len(names)) if holding is None else [i for i, n in enumerate(names) if n in set(holding)]
+    held = None if holding is None else set(holding)
+    focus = range(len(names)) if held is None else [i for i, n in enumerate(names) if n in held]
     pairs = set()
     for i in focus:
         g = grams[i]
