@@ -12,11 +12,8 @@ from pathlib import Path
 
 from etl import PIPELINE_VERSION
 from etl.config import MANIFEST, REGIONS_FILE, SEEDS_DIR, THEMES_FILE
-from etl.manifest import read_manifest
+from etl.manifest import SETTLED_SECONDS, read_manifest
 
-# A file modified this recently is hashed again on every call: a rewrite within the file system's
-# timestamp granularity (a clock tick, a few milliseconds on ext4) could keep its size and mtime.
-SETTLED_SECONDS = 0.1
 # Where `save_digests` keeps them between processes, in the extraction cache's folder.
 DIGESTS_FILE = "seed-digests.pickle"
 _DIGESTS = {}

@@ -33,7 +33,8 @@ def _bool(value):
     return str(value).strip().lower() in ("true", "1", "yes", "y")
 
 
-# A manifest modified this recently is parsed again on every call (see etl.inputs.SETTLED_SECONDS).
+# A file modified this recently is read again on every call (the manifest here, seeds in etl.inputs): a
+# rewrite within the file system's timestamp granularity (a clock tick, a few ms on ext4) could keep its size and mtime.
 SETTLED_SECONDS = 0.1
 _PARSED = {}
 
