@@ -15,6 +15,8 @@ score, then the earliest document and position.
 """
 import re
 
+from etl.appender import append_rows
+
 # More than half the words in common: 新增就业 and 新增就业岗位 (2 of 3) meet; GDP growth
 # and GDP energy intensity (国内生产总值 vs 单位国内生产总值能耗, 2 of 4) do not.
 MIN_SCORE = 0.6
@@ -138,16 +140,12 @@ def update_indicator_words(con, gone=None, everything=False, known=None):
         f"select distinct indicator from facts where {_LINKABLE} "
         "and indicator not in (select indicator from indicator_words) order by 1").fetchall()]
     if new:
-        appender = con.appender("indicator_words")
-        appender.append_rows([(ind, known[ind] if ind in known else indicator_words(ind)) for ind in new])
-        appender.flush()
+        append_rows(con, "indicator_words", [(ind, known[ind] if ind in known else indicator_words(ind)) for ind in new])
 
 
 def _with_type_order(con, sql, params):
     con.execute("create temp table fact_link_type_order (doc_type varchar, type_rank integer)")
-    appender = con.appender("fact_link_type_order")
-    appender.append_rows(sorted(TYPE_ORDER.items()))
-    appender.flush()
+    append_rows(con, "fact_link_type_order", sorted(TYPE_ORDER.items()))
     rows = con.execute(sql, params).fetchall()
     con.execute("drop table fact_link_type_order")
     return rows
@@ -183,8 +181,6 @@ def refresh_fact_links(con, regions, added, orphaned):
     if not docs:
         return
     con.execute("create temp table fact_link_target_docs (doc_id varchar)")
-    appender = con.appender("fact_link_target_docs")
-    appender.append_rows([(d,) for d in docs])
-    appender.flush()
+    append_rows(con, "fact_link_target_docs", [(d,) for d in docs])
     _with_type_order(con, FACT_LINKS_SQL.format(targets=_SOME_TARGETS), {"min_score": MIN_SCORE, "regions": regions})
     con.execute("drop table fact_link_target_docs")

@@ -9,6 +9,8 @@ and the dashboard joins facts through it instead of comparing names per query.
 """
 import re
 
+from etl.appender import append_rows
+
 # Character-bigram Jaccard from which two indicator names are taken as the same indicator.
 SIMILAR_INDICATOR = 0.5
 
@@ -54,10 +56,7 @@ def _indicator_names(con):
 
 
 def _append_pairs(con, rows):
-    if rows:
-        appender = con.appender("indicator_pairs")
-        appender.append_rows(rows)
-        appender.flush()
+    append_rows(con, "indicator_pairs", rows)
     return len(rows)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from etl import spare
+from etl.appender import append_rows
 from etl.config import region_level
 from etl.followthrough import FACT_LINKS_SCHEMA, insert_fact_links, refresh_fact_links, update_indicator_words
 from etl.indicators import INDICATOR_PAIRS_SCHEMA, insert_indicator_pairs, update_indicator_pairs
@@ -94,19 +95,7 @@ COUNTED_TABLES = ("sentences", "sentence_themes", "facts", "terms", "initiatives
 
 def _insert(con, table, rows, columns):
     """Bulk insert of row dicts (small tables)."""
-    _append(con, table, [tuple(r.get(c) for c in columns) for r in rows], columns)
-
-
-def _append(con, table, rows, columns):
-    """Bulk insert of row tuples in `columns` order through DuckDB's appender.
-
-    One statement per call, and no Arrow or pandas conversion on the way
-    (converting Python lists to Arrow imports pandas: 0.2 s per build).
-    """
-    if rows:
-        appender = con.appender(table, columns=list(columns))
-        appender.append_rows(rows)
-        appender.flush()
+    append_rows(con, table, [tuple(r.get(c) for c in columns) for r in rows], columns)
 
 
 # A view, not a table: every document's tf-idf changes with the corpus (N and df), so a stored
@@ -259,15 +248,15 @@ def remove_stale_temp_files(path):
 def insert_results(con, batch, first_fact_id):
     """Insert the rows of some DocResults, numbering their facts from `first_fact_id`; return the facts inserted."""
     _insert(con, "documents", [r.document for r in batch], TABLE_COLUMNS["documents"])
-    _append(con, "document_texts", [(r.document["doc_id"], r.text) for r in batch], ["doc_id", "text"])
-    _append(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
-    _append(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], ROW_COLUMNS["sentence_themes"])
+    append_rows(con, "document_texts", [(r.document["doc_id"], r.text) for r in batch], ["doc_id", "text"])
+    append_rows(con, "sentences", [s for r in batch for s in r.sentences], ROW_COLUMNS["sentences"])
+    append_rows(con, "sentence_themes", [t for r in batch for t in r.sentence_themes], ROW_COLUMNS["sentence_themes"])
     facts = [f for r in batch for f in r.facts]
-    _append(con, "facts", [(i, *f) for i, f in enumerate(facts, first_fact_id)], TABLE_COLUMNS["facts"])
-    _append(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
+    append_rows(con, "facts", [(i, *f) for i, f in enumerate(facts, first_fact_id)], TABLE_COLUMNS["facts"])
+    append_rows(con, "terms", [(r.document["doc_id"], t, c) for r in batch for t, c in r.terms.items()],
             ["doc_id", "term", "count"])
-    _append(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
-    _append(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r), r.text_key or text_key(r.text)) for r in batch],
+    append_rows(con, "initiatives", [i for r in batch for i in r.initiatives], ROW_COLUMNS["initiatives"])
+    append_rows(con, "doc_content_hashes", [(r.document["doc_id"], document_hash(r), r.text_key or text_key(r.text)) for r in batch],
             ["doc_id", "content_hash", "text_key"])
     return len(facts)
 
