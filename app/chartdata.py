@@ -50,7 +50,7 @@ def subtitle(labels, filters, lang, regions=None, years=None, con=None):
     if con is not None and not (regs and yrs and types):
         covered = queries.document_facets(con, regions=regs or (), years=yrs or (), doc_types=types)
         if covered["regions"]:
-            regs = regs or [r for r in labels.region_order if r in set(covered["regions"])]
+            regs = regs or labels.regions_in(covered["regions"])
             yrs = yrs or covered["years"]
             types = types or covered["doc_types"]
     sep = ": " if lang == "en" else "："

@@ -31,6 +31,17 @@ class Labels:
     def group(self, region_id, year):
         return f"{self.region_name.get(region_id, region_id)} {int(year)}"
 
+    def regions_in(self, values):
+        """Region ids among `values`, in display order; `values` is read once (a set built per id was
+        quadratic: 50 places x 10,000 rows took a third of a page's run)."""
+        present = set(values)
+        return [r for r in self.region_order if r in present]
+
+    def themes_in(self, values):
+        """Theme ids among `values`, in dictionary order; `values` is read once."""
+        present = set(values)
+        return [th for th in self.theme_order if th in present]
+
     def themes_for(self, filters):
         """Themes to show, in dictionary order."""
         return [th for th in self.theme_order if not filters.themes or th in filters.themes]

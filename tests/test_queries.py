@@ -153,3 +153,20 @@ def test_regions_follow_the_configured_sort_order(con, tmp_path, monkeypatch):
     monkeypatch.setenv("JIEDAO_REGIONS", str(config))
     assert region_display_order() == ["dalian", "qingdao", "binhai"]
     assert Labels(con, "zh").region_order == ["dalian", "qingdao", "binhai", "binhai_new_area", "xiangshan"]
+
+
+def test_labels_list_present_regions_and_themes_in_display_order(con, tmp_path, monkeypatch):
+    """What a page lists is the ids its rows hold, each once, in the configured order, whatever the rows' order."""
+    import pandas as pd
+
+    from app.labels import Labels
+    config = tmp_path / "regions.yaml"
+    config.write_text("regions:\n  - {region_id: qingdao, sort_order: 2}\n  - {region_id: dalian, sort_order: 1}\n"
+                      "doc_types: []\n", encoding="utf-8")
+    monkeypatch.setenv("JIEDAO_REGIONS", str(config))
+    lab = Labels(con, "zh")
+    rows = pd.Series(["xiangshan", "qingdao", "unknown", "dalian", "qingdao"])
+    assert lab.regions_in(rows) == ["dalian", "qingdao", "xiangshan"]
+    assert lab.regions_in(iter(rows)) == ["dalian", "qingdao", "xiangshan"]
+    assert lab.themes_in(reversed(lab.theme_order[:3])) == lab.theme_order[:3]
+    assert lab.themes_in([]) == []

@@ -13,7 +13,7 @@ py = ui.query("place_years", **flt.doc_args)
 if py.empty:
     st.info(tr("no_documents"))
     st.stop()
-places = [r for r in lab.region_order if r in set(py.region_id)]
+places = lab.regions_in(py.region_id)
 c1, c2 = st.columns(2)
 pkey = ui.page_param("place", places)
 ui.bound(c1.selectbox, pkey, tr("brief_place"), places, format_func=lambda r: lab.region_name.get(r, r))

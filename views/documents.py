@@ -92,7 +92,7 @@ with outline:
     st.markdown(render.outline((getattr(h, text_col), h.section, h.main_theme) for h in heads.itertuples()),
                 unsafe_allow_html=True)
     st.markdown(f"**{tr('legend')}**")
-    present = [th for th in lab.theme_order if th in set(sents.main_theme.dropna())]
+    present = lab.themes_in(sents.main_theme.dropna())
     st.markdown(render.legend([(th, lab.theme_name[th]) for th in present], tr("fact_mark")), unsafe_allow_html=True)
 with reader:
     units = [(row["is_heading"], row["section"], sentence_html(row)) for _, row in sents.iterrows()]

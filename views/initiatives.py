@@ -89,7 +89,7 @@ else:
     more_note(st, new)
 
 st.subheader(tr("ini_by_place"))
-regions = [r for r in lab.region_order if r in set(by_place.region_id)]
+regions = lab.regions_in(by_place.region_id)
 if len(regions) <= MAX_PLACE_TABS:
     for tab, region_id in zip(st.tabs([place.get(r, r) for r in regions]), regions):
         mine = by_place[by_place.region_id == region_id]

@@ -13,7 +13,7 @@ docs = ui.query("place_years", years=flt.years, doc_types=flt.doc_types)
 if docs.empty:
     st.info(tr("no_documents"))
     st.stop()
-with_docs = [r for r in lab.region_order if r in set(docs.region_id)]
+with_docs = lab.regions_in(docs.region_id)
 preferred = [r for r in with_docs if r in flt.regions] or with_docs
 c1, c2 = st.columns(2)
 akey = ui.page_param("a", with_docs, preferred[0])

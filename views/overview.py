@@ -63,7 +63,7 @@ def promise_cards(flt, lab):
         st.caption(tr("promises_themes", themes=("、" if ui.lang() == "zh" else ", ").join(lab.theme_name.get(th, th) for th in flt.themes)))
     facts = ui.query("headline_facts", n=CARD_FACTS, themes=flt.themes, **flt.doc_args)
     links = ui.query("follow_through", n=CARD_LINKS, themes=flt.themes, **flt.doc_args)
-    places = [r for r in lab.region_order if r in set(facts.region_id) | set(links.region_id)]
+    places = lab.regions_in([*facts.region_id, *links.region_id])
     if not places:
         st.info(tr("no_promises"))
         return

@@ -61,7 +61,7 @@ cukey = ui.page_param("cunit", unit_options, unit or unit_options[0])
 ui.bound(c3.selectbox, cukey, tr("choose_unit"), unit_options)
 chart_unit = st.session_state[cukey]
 theme_counts = ui.query("fact_counts", by="theme", **(fact_filter | {"units": (chart_unit,)}))
-chart_themes = [th for th in lab.theme_order if th in set(theme_counts["key"])]
+chart_themes = lab.themes_in(theme_counts["key"])
 if not chart_themes:
     st.info(tr("no_data"))
     st.stop()

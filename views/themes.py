@@ -27,7 +27,7 @@ order = {r: i for i, r in enumerate(lab.region_order)}
 groups = sorted({(r, int(y)) for r, y in zip(docs["region_id"], docs["year"])}, key=lambda g: (order.get(g[0], len(order)), g))
 group_ids = [f"{r}-{y}" for r, y in groups]
 group_label = {f"{r}-{y}": lab.group(r, y) for r, y in groups}
-themes = [th for th in lab.theme_order if th in set(bar.meta["categories"].values())]
+themes = lab.themes_in(bar.meta["categories"].values())
 
 
 def _apply_selection(found):
