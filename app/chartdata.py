@@ -288,17 +288,18 @@ def top_themes(con, filters, lang="zh", n=3):
     """
     labels = Labels(con, lang)
     tc = theme_table(con, filters.with_(mode="share"))
-    out = {}
     if tc.empty:
-        return out
+        return {}
+    latest = tc[tc.year == tc.groupby("region_id")["year"].transform("max")]
+    # One sort for every place (largest share first, ties in theme order), not a filter and a sort per place.
+    top = latest.sort_values(["region_id", "value"], ascending=[True, False], kind="stable").groupby("region_id").head(n)
     py = queries.place_years(con, **filters.doc_args)
     types_of = {(r, int(y)): types for r, y, types in zip(py.region_id, py.year, py.doc_types)}
-    latest = tc.groupby("region_id")["year"].max()
-    for r, y in latest.items():
-        sub = tc[(tc.region_id == r) & (tc.year == y)].sort_values("value", ascending=False).head(n)
-        types = sorted(set(types_of.get((r, int(y)), ())))
-        out[r] = (int(y), [(th, labels.theme_name[th], float(v)) for th, v in zip(sub.theme, sub.value)],
-                  [labels.doc_type_name.get(x, x) for x in types])
+    out = {}
+    for r, sub in top.groupby("region_id", sort=False):
+        y = int(sub.year.iloc[0])
+        out[r] = (y, [(th, labels.theme_name[th], float(v)) for th, v in zip(sub.theme, sub.value)],
+                  [labels.doc_type_name.get(x, x) for x in sorted(set(types_of.get((r, y), ())))])
     return out
 
 

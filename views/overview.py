@@ -40,15 +40,19 @@ def coverage_matrix(docs, lab, region_col):
     if docs.empty:
         return pd.DataFrame(columns=[]).rename_axis(region_col)
     sent, chars = tr("sentences_unit"), tr("chars_unit")
-    one = [f"{lab.doc_type_name.get(d, d)} · {int(ns)} {sent} · {int(nc):,} {chars}"
-           for d, ns, nc in zip(docs.doc_type, docs.n_sentences, docs.n_chars)]
-    cells = docs.assign(region=docs.region_id.map(lambda r: lab.region_name.get(r, r)), year=docs.year.astype(int),
-                        one=one)
-    cells = cells.groupby(["region", "year"], sort=False).agg(
-        n=("doc_id", "size"), each=("one", " / ".join), sentences=("n_sentences", "sum"), chars=("n_chars", "sum"))
+    cells = docs.assign(region=docs.region_id.map(lambda r: lab.region_name.get(r, r)), year=docs.year.astype(int))
+    keys = ["region", "year"]
+    n_docs = cells.groupby(keys, sort=False)["doc_id"].transform("size")
+    # Documents are named one by one only in cells of at most CELL_DOCS: text for those rows alone.
+    few = cells[n_docs <= CELL_DOCS]
+    few = few.assign(one=[f"{lab.doc_type_name.get(d, d)} · {int(ns)} {sent} · {int(nc):,} {chars}"
+                          for d, ns, nc in zip(few.doc_type, few.n_sentences, few.n_chars)])
+    named = few.groupby(keys, sort=False)["one"].agg(" / ".join)
+    cells = cells.groupby(keys, sort=False).agg(n=("doc_id", "size"), sentences=("n_sentences", "sum"),
+                                               chars=("n_chars", "sum"))
     several = tr("n_documents_unit")
-    text = [each if n <= CELL_DOCS else f"{n} {several} · {int(s):,} {sent} · {int(c):,} {chars}"
-            for n, each, s, c in zip(cells.n, cells.each, cells.sentences, cells.chars)]
+    text = [named[key] if n <= CELL_DOCS else f"{n} {several} · {int(s):,} {sent} · {int(c):,} {chars}"
+            for key, n, s, c in zip(cells.index, cells.n, cells.sentences, cells.chars)]
     matrix = pd.Series(text, index=cells.index).unstack("year").sort_index(axis=1)
     matrix.columns = [str(y) for y in matrix.columns]
     return matrix
