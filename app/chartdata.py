@@ -155,9 +155,16 @@ def _share_texts(filters, lang):
 
 
 def _matrix(tc, groups, themes):
-    """values[group][theme] with 0 where a theme has no sentence."""
-    lookup = {(r, int(y), th): v for r, y, th, v in zip(tc["region_id"], tc["year"], tc["theme"], tc["value"])}
-    return [[float(lookup.get((r, y, th), 0.0)) for th in themes] for r, y in groups]
+    """values[group][theme] with 0 where a theme has no sentence.
+
+    Read by index for the shown groups only: a chart shows at most a few dozen of a corpus's region-years.
+    """
+    wanted = pd.MultiIndex.from_tuples([(r, y, th) for r, y in groups for th in themes])
+    if wanted.empty:
+        return [[] for _ in groups]
+    values = tc.set_index(["region_id", "year", "theme"])["value"].reindex(wanted, fill_value=0.0)
+    flat = [float(v) for v in values]
+    return [flat[i * len(themes):(i + 1) * len(themes)] for i in range(len(groups))]
 
 
 def _group_colors(groups, labels):

@@ -123,9 +123,10 @@ def figure(spec: ChartSpec) -> go.Figure:
         fig.update_xaxes(type="category", automargin=True)
         if spec.column_colors:
             # A strip of theme colours above the cells ties each column to its theme.
-            for name, color in zip(cats, spec.column_colors):
-                fig.add_shape(type="rect", xref="x", yref="paper", x0=cats.index(name) - 0.45,
-                              x1=cats.index(name) + 0.45, y0=1.01, y1=1.04, fillcolor=color, line_width=0)
+            # One layout update for the strip: add_shape per column rebuilt the layout's shapes each time.
+            fig.update_layout(shapes=[dict(type="rect", xref="x", yref="paper", x0=i - 0.45, x1=i + 0.45, y0=1.01,
+                                           y1=1.04, fillcolor=color, line_width=0)
+                                      for i, color in enumerate(spec.column_colors[:len(cats)])])
         height = max(360, 48 * len(rows) + 260)
     else:
         raise ValueError(f"unknown chart kind {spec.kind!r}")
