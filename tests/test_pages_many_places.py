@@ -121,3 +121,34 @@ def test_chart_subtitles_name_eight_places_and_count_the_rest(served):
     listed = [n for n in names if re.search(rf"(?<![^：、]){re.escape(n)}(?=[、 ])", spec.subtitle)]
     assert len(listed) == 8
     assert f"等 {PLACES} 个地区" in spec.subtitle
+
+
+def shown(html, label):
+    """The sentence labelled `label` (document title and sentence number) is in the drill-down's HTML."""
+    return re.search(re.escape(label) + r"(?!\d)", html) is not None
+
+
+def test_themes_drilldown_pages_through_every_sentence(served):
+    """The drill-down shows one page of sentences at a time; its number is in the address and a new
+    place-year or theme starts again at page 1."""
+    from views.themes import DRILL_ROWS
+    (region, year, theme, n), = sql(served, """
+        select d.region_id, d.year, s.main_theme, count(*) as n from sentences s join documents d using (doc_id)
+        where not s.is_heading and s.main_theme is not null group by all order by n desc, 1, 2, 3 limit 1""")
+    assert n > DRILL_ROWS, "the corpus holds a place-year and theme of more than one page"
+    with duckdb.connect(str(served), read_only=True) as con:
+        ordered = [f"《{title}》 #{sent_no}" for title, sent_no in con.execute("""
+            select d.title, s.sent_no from sentences s join documents d using (doc_id)
+            where d.region_id = ? and d.year = ? and not s.is_heading and s.main_theme = ?
+            order by d.doc_id, s.sent_no""", [region, year, theme]).fetchall()]
+    at = run("themes", g=f"{region}-{year}", th=theme, dp="2")
+    body = "\n".join(str(m.value) for m in at.markdown)
+    assert at.number_input(key="p_dp__zh").value == 2
+    assert shown(body, ordered[DRILL_ROWS]) and not shown(body, ordered[0])
+    assert at.query_params.get("dp") == "2"
+    at.number_input(key="p_dp__zh").set_value(1).run()
+    assert shown("\n".join(str(m.value) for m in at.markdown), ordered[0]) and "dp" not in at.query_params
+    at.number_input(key="p_dp__zh").set_value(2).run()
+    other = next(th for th in ("party", "economy", "safety") if th != theme)
+    at.selectbox(key="p_th__zh").set_value(other).run()
+    assert "dp" not in at.query_params
