@@ -17,8 +17,6 @@ if docs.empty:
     st.info(tr("no_documents"))
     st.stop()
 ids = list(docs["doc_id"])
-label = {d.doc_id: f"{lab.region_name.get(d.region_id, d.region_id)} {d.year} · {lab.doc_type_name.get(d.doc_type, d.doc_type)} · {d.title}"
-         for d in docs.itertuples()}
 # First the place, then its documents: one list of every document would be thousands long.
 region_of = dict(zip(docs["doc_id"], docs["region_id"]))
 with_docs = set(region_of.values())
@@ -30,7 +28,11 @@ pkey = "p_doc_place"
 if st.session_state.get(pkey) not in places:
     st.session_state[pkey] = region_of[st.session_state[dkey]]   # a link (or the first document) decides the place
 ui.bound(c0.selectbox, pkey, tr("meta_region"), places, format_func=lambda r: lab.region_name.get(r, r))
-place_ids = [i for i in ids if region_of[i] == st.session_state[pkey]]
+mine = docs[docs["region_id"] == st.session_state[pkey]]
+place_ids = list(mine["doc_id"])
+# Labels for the chosen place's documents only: the list shows no others.
+label = {d.doc_id: f"{lab.region_name.get(d.region_id, d.region_id)} {d.year} · {lab.doc_type_name.get(d.doc_type, d.doc_type)} · {d.title}"
+         for d in mine.itertuples()}
 if st.session_state[dkey] not in place_ids:
     st.session_state[dkey] = place_ids[0]
 ui.bound(c1.selectbox, dkey, tr("choose_document"), place_ids, format_func=lambda i: label[i])
