@@ -3,6 +3,8 @@
 Names come from the warehouse; the region order from `sort_order` in the
 regions configuration (config/regions.yaml), so no region is named in code.
 """
+import functools
+
 from app import palette, queries
 from etl import config, settings
 
@@ -10,7 +12,17 @@ from etl import config, settings
 def region_display_order():
     """Configured region ids in display order ([] when the configuration file is absent)."""
     path = settings.regions_file()
-    return config.region_order(path) if path.exists() else []
+    if not path.exists():
+        return []
+    stat = path.stat()
+    return list(_region_order(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _region_order(path, mtime_ns, size):
+    """The order parsed once per version of the file: a page run and each chart it builds read it."""
+    del mtime_ns, size
+    return tuple(config.region_order(path))
 
 
 class Labels:

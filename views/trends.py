@@ -22,8 +22,9 @@ if flt.regions:
         st.stop()
 c1, c2 = st.columns([2, 3])
 rkey = ui.page_param("region", regions)
+years_of = {r: ", ".join(str(y) for y in sorted(ys.unique())) for r, ys in docs.groupby("region_id")["year"]}
 ui.bound(c1.selectbox, rkey, tr("trend_region"), regions,
-             format_func=lambda r: f"{lab.region_name.get(r, r)} ({', '.join(str(y) for y in sorted(docs[docs.region_id == r].year.unique()))})")
+             format_func=lambda r: f"{lab.region_name.get(r, r)} ({years_of.get(r, '')})")
 skey = ui.page_param("style", ["line", "slope"])
 ui.bound(c2.radio, skey, tr("trend_style"), ["line", "slope"], horizontal=True, format_func=lambda s: tr(f"style_{s}"))
 region, style = st.session_state[rkey], st.session_state[skey]
