@@ -340,7 +340,8 @@ INITIATIVE_USES = 24
 # (initiative_place_years) when neither themes nor types are filtered, a row each; else per place, year, type,
 # theme and name (initiative_firsts), the theme filtering the first mentions only, as n_places counts any theme.
 # `pos` orders mentions by place, year, document, sentence and offset in one integer: sentence numbers and
-# offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters).
+# offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters). `name_id`
+# numbers the names for the per-name group and join (on name_norm, a long string, the join took a third of the query).
 _INITIATIVE_POS = "(d.doc_ord << 40) + (a.sent_no::bigint << 20) + a.char_start"
 _INITIATIVE_COLUMNS = "a.region_id, a.year, a.name_norm, a.doc_id, a.sent_no, a.name, a.theme, a.rule"
 _INITIATIVE_GROUPS = f"""
@@ -368,10 +369,11 @@ _INITIATIVE_FIRSTS = """
         select d.doc_id, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
         from documents d where {_DOC_FILTER}
     ), {groups}, n_places as (
-        select a.name_norm, count(distinct a.region_id) as n_places
-        from {any_theme} a join docs d using (doc_id) group by all
+        select name_norm, n_places, row_number() over () as name_id from (
+            select a.name_norm, count(distinct a.region_id) as n_places
+            from {any_theme} a join docs d using (doc_id) group by all)
     ), firsts as materialized (
-        select g.*, np.n_places from groups g join n_places np using (name_norm)
+        select g.*, np.n_places, np.name_id from groups g join n_places np using (name_norm)
     ), new_firsts as materialized (
         select f.* from firsts f
         join place_first pf on pf.region_id = f.region_id and pf.name_norm = f.name_norm and pf.first_year = f.year
@@ -410,9 +412,9 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
         ), new_total as (
             select count(*) as total from new_firsts
         ), names as (
-            select name_norm, min(pos) as first_at, arg_min(name, pos) as first_name,
+            select name_id, min(pos) as first_at, arg_min(name, pos) as first_name,
                    count(distinct region_id) as n_shown, count(*) as n_uses, {_cut("$uses")} as cut
-            from firsts where n_places > 1 group by name_norm
+            from firsts where n_places > 1 group by name_id
         ), ranked_names as (
             select *, row_number() over (order by n_shown desc, first_at) as rank, count(*) over () as total
             from names
@@ -426,7 +428,7 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
                 from new_firsts f order by f.pos limit $n)
             union all
             select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_name
-            from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
+            from firsts f join ranked_names r on r.name_id = f.name_id and f.pos <= r.cut
             where r.rank <= $n
         )
         select s.part, s.region_id, s.year, s.doc_id, s.sent_no, coalesce(s.first_name, s.name) as name, s.name_norm,
