@@ -336,28 +336,44 @@ INITIATIVE_USES = 24
 
 # The filtered initiatives, first mention per place, year and name, with n_places (`firsts`), and those of the
 # year a place first names it in any document, past the place's first year (`new_firsts`) (initiative_tables).
-# Mentions are grouped once, the theme filtering the first mention only, as n_places counts any theme.
+# Read from the ETL's first mentions (docs/schema.md), not the mentions: per place, year and name
+# (initiative_place_years) when neither themes nor types are filtered, a row each; else per place, year, type,
+# theme and name (initiative_firsts), the theme filtering the first mentions only, as n_places counts any theme.
 # `pos` orders mentions by place, year, document, sentence and offset in one integer: sentence numbers and
-# offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters).
-_INITIATIVE_FIRSTS = f"""
+# offsets stay under 2^20 (a document holds at most etl.read.MAX_CHARS = 1,000,000 characters). `name_id`
+# numbers the names for the per-name group and join (on name_norm, a long string, the join took a third of the query).
+_INITIATIVE_POS = "(d.doc_ord << 40) + (a.sent_no::bigint << 20) + a.char_start"
+_INITIATIVE_COLUMNS = "a.region_id, a.year, a.name_norm, a.doc_id, a.sent_no, a.name, a.theme, a.rule"
+_INITIATIVE_GROUPS = f"""
+    groups as (
+        select {_INITIATIVE_POS} as pos, {_INITIATIVE_COLUMNS}
+        from initiative_place_years a join docs d using (doc_id)
+    )"""
+# Filtered: a group-by of the matching first mentions only; their columns read once, by row id, per group.
+_INITIATIVE_GROUPS_FILTERED = f"""
+    group_firsts as (
+        select a.region_id, a.year, a.name_norm, min({_INITIATIVE_POS}) as pos,
+               arg_min(a.rowid, {_INITIATIVE_POS}) as first_row
+        from initiative_firsts a join docs d using (doc_id)
+        where $themes::varchar[] is null or list_contains($themes::varchar[], a.theme)
+        group by all
+    ), groups as (
+        select g.pos, {_INITIATIVE_COLUMNS} from group_firsts g join initiative_firsts a on a.rowid = g.first_row
+    )"""
+_INITIATIVE_FIRSTS = """
     place_first as (
-        select d.region_id, i.name_norm, min(d.year) as first_year
-        from initiatives i join documents d using (doc_id) group by all
+        select region_id, name_norm, min(year) as first_year from initiative_place_years group by all
     ), place_start as (
         select region_id, min(year) as start_year from documents group by all
     ), docs as (
-        select d.doc_id, d.region_id, d.year, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
+        select d.doc_id, row_number() over (order by d.region_id, d.year, d.doc_id)::bigint as doc_ord
         from documents d where {_DOC_FILTER}
-    ), groups as (
-        select d.region_id, d.year, i.name_norm,
-               min((d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start)
-                   filter ($themes::varchar[] is null or list_contains($themes::varchar[], i.theme)) as pos
-        from initiatives i join docs d using (doc_id) group by all
-    ), n_places as (
-        select name_norm, count(distinct region_id) as n_places from groups group by all
+    ), {groups}, n_places as (
+        select name_norm, n_places, row_number() over () as name_id from (
+            select a.name_norm, count(distinct a.region_id) as n_places
+            from {any_theme} a join docs d using (doc_id) group by all)
     ), firsts as materialized (
-        select r.region_id, r.year, r.name_norm, r.pos, np.n_places
-        from groups r join n_places np using (name_norm) where r.pos is not null
+        select g.*, np.n_places, np.name_id from groups g join n_places np using (name_norm)
     ), new_firsts as materialized (
         select f.* from firsts f
         join place_first pf on pf.region_id = f.region_id and pf.name_norm = f.name_norm and pf.first_year = f.year
@@ -383,44 +399,43 @@ def initiative_tables(con, n=INITIATIVE_ROWS, uses=INITIATIVE_USES, regions=(), 
     Row order within a table is that of the page.
     """
     params = _doc_params(regions, years, doc_types) | {"themes": _list(themes), "n": int(n), "uses": int(uses)}
+    filtered = params["themes"] is not None or params["doc_types"] is not None
+    if not filtered:
+        del params["themes"]   # every bound parameter must be used
+    firsts = _INITIATIVE_FIRSTS.format(
+        _DOC_FILTER=_DOC_FILTER, groups=_INITIATIVE_GROUPS_FILTERED if filtered else _INITIATIVE_GROUPS,
+        any_theme="initiative_firsts" if params["doc_types"] is not None else "initiative_place_years")
     return _df(con, f"""
-        with {_INITIATIVE_FIRSTS},
+        with {firsts},
         place_cut as (
             select region_id, count(*) as total, {_cut("$n")} as cut from firsts group by region_id
         ), new_total as (
             select count(*) as total from new_firsts
         ), names as (
-            select name_norm, min(pos) as first_at, count(distinct region_id) as n_shown, count(*) as n_uses,
-                   {_cut("$uses")} as cut
-            from firsts where n_places > 1 group by name_norm
+            select name_id, min(pos) as first_at, arg_min(name, pos) as first_name,
+                   count(distinct region_id) as n_shown, count(*) as n_uses, {_cut("$uses")} as cut
+            from firsts where n_places > 1 group by name_id
         ), ranked_names as (
             select *, row_number() over (order by n_shown desc, first_at) as rank, count(*) over () as total
             from names
         ), shown as (
-            select 'place' as part, f.*, null::bigint as rank, c.total, null::bigint as n_uses, null::bigint as name_at
+            select 'place' as part, f.*, null::bigint as rank, c.total, null::bigint as n_uses,
+                   null::varchar as first_name
             from firsts f join place_cut c on c.region_id = f.region_id and f.pos <= c.cut
             union all
             select * from (
                 select 'new', f.*, null, (select total from new_total), null, null
                 from new_firsts f order by f.pos limit $n)
             union all
-            select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_at
-            from firsts f join ranked_names r on r.name_norm = f.name_norm and f.pos <= r.cut
+            select 'shared', f.*, r.rank, r.total, r.n_uses, r.first_name
+            from firsts f join ranked_names r on r.name_id = f.name_id and f.pos <= r.cut
             where r.rank <= $n
-        ), wanted as (
-            -- A semi-join on the shown positions: joined directly, the planner built its table on all initiatives.
-            select pos from shown union select name_at from shown where name_at is not null
-        ), found as (
-            select (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start as pos,
-                   i.doc_id, i.sent_no, i.name, i.theme, i.rule
-            from initiatives i join docs d using (doc_id)
-            where (d.doc_ord << 40) + (i.sent_no::bigint << 20) + i.char_start in (select pos from wanted)
         )
-        select s.part, s.region_id, s.year, i.doc_id, i.sent_no, coalesce(n.name, i.name) as name, s.name_norm,
-               i.theme, i.rule, s.n_places,
+        select s.part, s.region_id, s.year, s.doc_id, s.sent_no, coalesce(s.first_name, s.name) as name, s.name_norm,
+               s.theme, s.rule, s.n_places,
                case when s.year = ps.start_year then null else s.year = pf.first_year end as is_new,
                s.rank, s.total, s.n_uses
-        from shown s join found i on i.pos = s.pos left join found n on n.pos = s.name_at
+        from shown s
         join place_first pf on pf.region_id = s.region_id and pf.name_norm = s.name_norm
         join place_start ps on ps.region_id = s.region_id
         order by s.part, s.rank, s.pos""", params)

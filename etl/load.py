@@ -66,6 +66,12 @@ create table fact_summary (
 create table term_year_totals (year integer, doc_type varchar, term varchar not null, count bigint);
 create table sentence_bigrams (bigram varchar not null, doc_id varchar not null, sent_no integer not null);
 create table doc_content_hashes (doc_id varchar primary key, content_hash varchar not null, text_key varchar);
+create table initiative_firsts (
+    region_id varchar not null, year integer, doc_type varchar, theme varchar, name_norm varchar not null,
+    doc_id varchar not null, sent_no integer not null, char_start integer, name varchar not null, rule varchar);
+create table initiative_place_years (
+    region_id varchar not null, year integer, name_norm varchar not null, doc_id varchar not null,
+    sent_no integer not null, char_start integer, name varchar not null, theme varchar, rule varchar);
 """
 
 TABLE_COLUMNS = {
@@ -157,6 +163,15 @@ GROUP_AGGREGATES = {
                sum(f.value) as value_sum, min(f.value) as value_min, max(coalesce(f.value_max, f.value)) as value_max
         from facts f join documents d using (doc_id) where {_GROUP}
         group by all order by all""",
+    # The first mention (by document, sentence, offset) of each name per group and theme, with the columns the
+    # initiatives page shows of it (a struct's min is that of its first fields, unique per mention).
+    "initiative_firsts": f"""
+        select region_id, year, doc_type, theme, name_norm, m.doc_id, m.sent_no, m.char_start, m.name, m.rule from (
+            select d.region_id, d.year, d.doc_type, i.theme, i.name_norm,
+                   min({{'doc_id': i.doc_id, 'sent_no': i.sent_no, 'char_start': i.char_start, 'name': i.name,
+                         'rule': i.rule}}) as m
+            from initiatives i join documents d using (doc_id) where {_GROUP} group by all)
+        order by region_id, year, doc_type, theme, name_norm""",
 }
 # Aggregates over (year, type), summed over places from the group aggregates: rebuilt, after them, for
 # the (year, type) of a changed document.
@@ -166,7 +181,19 @@ YEAR_TYPE_AGGREGATES = {
         select year, doc_type, term, sum(count)::bigint as count from term_totals where {_YEAR_TYPE}
         group by all order by all""",
 }
-AGGREGATES = [*DOC_AGGREGATES, *GROUP_AGGREGATES, *YEAR_TYPE_AGGREGATES]
+# Aggregates over (region, year), any type and theme, from the group aggregates: rebuilt, after them, for
+# the place and year of a changed document.
+_PLACE_YEAR = "($all or (region_id = $region::varchar and year is not distinct from $year::integer))"
+PLACE_YEAR_AGGREGATES = {
+    "initiative_place_years": f"""
+        select region_id, year, name_norm, m.doc_id, m.sent_no, m.char_start, m.name, m.theme, m.rule from (
+            select region_id, year, name_norm,
+                   min({{'doc_id': doc_id, 'sent_no': sent_no, 'char_start': char_start, 'name': name,
+                         'theme': theme, 'rule': rule}}) as m
+            from initiative_firsts where {_PLACE_YEAR} group by all)
+        order by region_id, year, name_norm""",
+}
+AGGREGATES = [*DOC_AGGREGATES, *GROUP_AGGREGATES, *YEAR_TYPE_AGGREGATES, *PLACE_YEAR_AGGREGATES]
 
 
 # Documents whose bigrams are indexed in one statement: the distinct over every sentence's bigrams of
@@ -188,6 +215,8 @@ def insert_aggregates(con):
         con.execute(f"insert into {table} {sql}", {"region": None, "year": None, "doc_type": None})
     for table, sql in YEAR_TYPE_AGGREGATES.items():
         con.execute(f"insert into {table} {sql}", {"all": True, "year": None, "doc_type": None})
+    for table, sql in PLACE_YEAR_AGGREGATES.items():
+        con.execute(f"insert into {table} {sql}", {"all": True, "region": None, "year": None})
 
 
 def insert_keywords(con, n_docs):
@@ -367,7 +396,7 @@ def _group_of(con, doc_ids):
 
 
 def _refresh_aggregates(con, doc_ids, groups):
-    """Recompute the aggregates of some documents and of some (region, year, type) groups."""
+    """Recompute the aggregates of some documents, of some (region, year, type) groups and of their years and places."""
     for table, sql in DOC_AGGREGATES.items():
         con.execute(f"delete from {table} where list_contains($ids, doc_id)", {"ids": list(doc_ids)})
         con.execute(f"insert into {table} {sql}", {"docs": list(doc_ids)})
@@ -383,6 +412,12 @@ def _refresh_aggregates(con, doc_ids, groups):
             con.execute(f"delete from {table} where year is not distinct from $year "
                         f"and doc_type is not distinct from $doc_type", {"year": year, "doc_type": doc_type})
             con.execute(f"insert into {table} {sql}", year_type)
+    for region, year in sorted({(region, year) for region, year, _ in groups}, key=str):
+        place_year = {"region": region, "year": year}
+        for table, sql in PLACE_YEAR_AGGREGATES.items():
+            con.execute(f"delete from {table} where region_id = $region and year is not distinct from $year",
+                        place_year)
+            con.execute(f"insert into {table} {sql}", place_year | {"all": False})
 
 
 def _remove_documents(con, doc_ids):

@@ -159,3 +159,26 @@ def test_term_year_totals(raw):
     t = _table(raw, "terms").merge(_table(raw, "documents")[["doc_id", "year", "doc_type"]], on="doc_id")
     expected = t.groupby(["year", "doc_type", "term"]).agg(count=("count", "sum")).reset_index()
     _same(_table(raw, "term_year_totals"), expected, ["year", "doc_type", "term"])
+
+
+def _first_mentions(raw, keys):
+    """The first initiative (by document, sentence and offset) of each `keys` group, from the base tables."""
+    i = _table(raw, "initiatives").merge(_table(raw, "documents")[["doc_id", "region_id", "year", "doc_type"]],
+                                         on="doc_id")
+    firsts = i.sort_values(["doc_id", "sent_no", "char_start"]).drop_duplicates(keys)
+    assert 0 < len(firsts) < len(i)   # some groups have several mentions
+    return firsts
+
+
+def test_initiative_firsts(raw):
+    keys = ["region_id", "year", "doc_type", "theme", "name_norm"]
+    expected = _first_mentions(raw, keys)
+    columns = [*keys, "doc_id", "sent_no", "char_start", "name", "rule"]
+    _same(_table(raw, "initiative_firsts").fillna({"theme": ""}), expected[columns].fillna({"theme": ""}), keys)
+
+
+def test_initiative_place_years(raw):
+    keys = ["region_id", "year", "name_norm"]
+    expected = _first_mentions(raw, keys)
+    columns = [*keys, "doc_id", "sent_no", "char_start", "name", "theme", "rule"]
+    _same(_table(raw, "initiative_place_years").fillna({"theme": ""}), expected[columns].fillna({"theme": ""}), keys)

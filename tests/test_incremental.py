@@ -19,7 +19,8 @@ from etl.spare import spare_path
 # Tables compared row for row; build_info's built_at differs by design.
 COMPARED = ["regions", "doc_types", "themes", "documents", "document_texts", "sentences", "sentence_themes", "facts",
             "terms", "keywords", "initiatives", "fact_links", "doc_theme_counts", "doc_stats", "term_totals",
-            "fact_summary", "sentence_bigrams", "doc_content_hashes", "indicator_pairs", "term_year_totals"]
+            "fact_summary", "sentence_bigrams", "doc_content_hashes", "indicator_pairs", "term_year_totals",
+            "initiative_firsts", "initiative_place_years"]
 
 
 def _tables(con):
