@@ -105,8 +105,11 @@ def figure(spec: ChartSpec) -> go.Figure:
     elif spec.kind == "heatmap":
         z = [list(s.values) for s in spec.series]
         rows = [s.name for s in spec.series]
-        text = [[_cell(v, spec.value_format) for v in row] for row in z]
-        fig.add_heatmap(z=z, x=cats, y=rows, text=text, texttemplate="%{text}", colorscale="Blues",
+        # Past HEATMAP_LABELLED_CELLS the cells carry colour only; hovering a cell gives its figure.
+        labelled = len(rows) * len(cats) <= HEATMAP_LABELLED_CELLS
+        text = [[_cell(v, spec.value_format) for v in row] for row in z] if labelled else None
+        fig.add_heatmap(z=z, x=cats, y=rows, text=text, texttemplate="%{text}" if labelled else None,
+                        colorscale="Blues",
                         colorbar=dict(tickformat=axis_fmt, title=dict(text=spec.y_title if spec.value_format != "percent" else "")),
                         xgap=2, ygap=2)
         # Heatmaps cannot be selected in Plotly; invisible markers on the cell centres
@@ -171,6 +174,9 @@ def figure(spec: ChartSpec) -> go.Figure:
     return fig
 
 
+# Cells a heatmap writes its figure in (a dozen rows of themes): more is a wall of numbers, and at 40 rows
+# their text took a fifth of the themes page's redraw.
+HEATMAP_LABELLED_CELLS = 150
 AXIS_TITLE_ROOM = 18   # px above the plot for a level value-axis title
 LABEL_MIN_SIZE = 9     # px: the smallest data label worth printing on a bar
 LABEL_SIZE = 11        # px: data labels, a size smaller than the axis labels

@@ -313,3 +313,22 @@ def test_a_click_is_traced_back_to_its_place_year_and_theme(con):
                      "theme": next(th for th in lab.theme_order if lab.theme_name[th] == trend.series[1].name)}
     # A point outside the chart's labels stands for nothing.
     assert trend.clicked({"x": "1999", "curve_number": 99}) == {}
+
+
+def test_heatmap_writes_its_figures_in_the_cells_of_a_small_grid_only():
+    """Up to HEATMAP_LABELLED_CELLS cells each shows its figure; a larger grid shows colour, and every cell's
+    figure stays in its hover and in the click layer."""
+    from app.chartspec import ChartSpec, Series
+    from app.plotly_charts import HEATMAP_LABELLED_CELLS
+    themes = [f"主题{j}" for j in range(12)]
+
+    def heat(n_rows):
+        rows = [Series(f"地区{i} 2020", [(i + j) / 100 for j in range(12)]) for i in range(n_rows)]
+        return figure(ChartSpec("heatmap", "t", themes, rows, value_format="percent"))
+
+    small_rows = HEATMAP_LABELLED_CELLS // len(themes)
+    small, large = heat(small_rows), heat(small_rows + 1)
+    assert small.data[0].texttemplate == "%{text}" and small.data[0].text[1][2] == "3%"
+    assert large.data[0].texttemplate is None and large.data[0].text is None
+    assert list(large.data[1].customdata) == [(i + j) / 100 for i in range(small_rows + 1) for j in range(12)]
+    assert "customdata" in large.data[1].hovertemplate
