@@ -23,6 +23,11 @@ def test_upload_limit_is_the_apps_limit():
     assert CONFIG["server"]["maxUploadSize"] * BYTES_PER_MB == read.MAX_BYTES
 
 
+def test_the_served_app_watches_no_files():
+    """A served dashboard neither reruns on a changed file nor spends a thread on file events."""
+    assert CONFIG["server"]["fileWatcherType"] == "none" and CONFIG["server"]["runOnSave"] is False
+
+
 def test_error_details_are_not_shown_to_users():
     assert CONFIG["client"]["showErrorDetails"] == "none"
 
