@@ -20,7 +20,7 @@ ids = list(docs["doc_id"])
 # First the place, then its documents: one list of every document would be thousands long.
 region_of = dict(zip(docs["doc_id"], docs["region_id"]))
 with_docs = set(region_of.values())
-places = [r for r in lab.region_order if r in with_docs]
+places = lab.regions_in(with_docs)
 places += sorted(with_docs - set(places))
 c0, c1, c2 = st.columns([1.2, 3, 1])
 dkey = ui.page_param("doc", ids)
