@@ -294,6 +294,26 @@ def set_page_param(param, value, default=None):
         st.query_params[param] = str(value)
 
 
+
+def pager(param, total, size, of=None):
+    """The offset of the page of `size` rows, among `total`, that a page number chooses.
+
+    The number is in the address as `param` (page 1 left out) and its input shows only when there is
+    more than one page. `of`: what the rows are of; when it changes, the number starts again at 1.
+    """
+    key = f"p_{param}"
+    if of is not None and st.session_state.get(f"_{param}_of") != of:
+        st.session_state[f"_{param}_of"] = of
+        st.session_state.pop(key, None)
+    pages = max(1, -(-total // size))
+    page_param(param, list(range(1, pages + 1)), 1, cast=int)
+    if pages > 1:
+        bound(st.number_input, key, tr("table_page", n=pages), min_value=1, max_value=pages, step=1)
+    page_no = int(st.session_state[key])
+    set_page_param(param, page_no, 1)
+    return (page_no - 1) * size
+
+
 # ------------------------------------------------------------------ display
 
 def show_chart(spec, key, selectable=False):

@@ -46,14 +46,9 @@ else:
 
 st.subheader(tr("documents_table"))
 total = ui.query("document_count")
-pages = max(1, -(-total // DOCS_PER_PAGE))
-pkey = ui.page_param("pg", list(range(1, pages + 1)), 1, cast=int)
-if pages > 1:
+if total > DOCS_PER_PAGE:
     st.caption(tr("documents_table_pages", n=total, size=DOCS_PER_PAGE))
-    ui.bound(st.number_input, pkey, tr("table_page", n=pages), min_value=1, max_value=pages, step=1)
-page_no = int(st.session_state[pkey])
-ui.set_page_param("pg", page_no, 1)
-docs, _ = ui.query("documents_page", limit=DOCS_PER_PAGE, offset=(page_no - 1) * DOCS_PER_PAGE)
+docs, _ = ui.query("documents_page", limit=DOCS_PER_PAGE, offset=ui.pager("pg", total, DOCS_PER_PAGE))
 cols = {"doc_id": "doc_id", ("region_en" if en else "region_zh"): tr("col_region"), "year": tr("col_year"),
         ("doc_type_en" if en else "doc_type_zh"): tr("meta_type"), "title": tr("meta_title"), "script": tr("meta_script"),
         "n_chars": tr("chars_unit"), "n_sentences": tr("sentences_unit"), "encoding": "encoding", "sha256": "sha256"}

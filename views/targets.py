@@ -31,13 +31,7 @@ if not total or unit_counts.empty:
 
 # One page of the table at a time: at scale the filter holds hundreds of thousands of facts.
 st.markdown(f"**{tr('facts_found', n=total)}**")
-pages = max(1, -(-total // FACTS_PER_PAGE))
-pkey = ui.page_param("pg", list(range(1, pages + 1)), 1, cast=int)
-if pages > 1:
-    ui.bound(st.number_input, pkey, tr("table_page", n=pages), min_value=1, max_value=pages, step=1)
-page_no = int(st.session_state[pkey])
-ui.set_page_param("pg", page_no, 1)
-facts, _ = ui.query("facts_page", limit=FACTS_PER_PAGE, offset=(page_no - 1) * FACTS_PER_PAGE, **fact_filter)
+facts, _ = ui.query("facts_page", limit=FACTS_PER_PAGE, offset=ui.pager("pg", total, FACTS_PER_PAGE), **fact_filter)
 table = facts.assign(
     region=facts.region_id.map(lambda r: lab.region_name.get(r, r)),
     theme_name=facts.theme.map(lambda th: lab.theme_name.get(th, th)),

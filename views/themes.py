@@ -55,17 +55,9 @@ ui.set_page_param("th", th)
 region, year = g.rsplit("-", 1)
 where = dict(theme=th, regions=[region], years=[int(year)], doc_types=flt.doc_types)
 _, total = ui.query("theme_sentences_page", limit=0, **where)
-pages = max(1, -(-total // DRILL_ROWS))
-if st.session_state.get("_drill_of") != (g, th):
-    st.session_state["_drill_of"] = (g, th)
-    st.session_state.pop("p_dp", None)
-pkey = ui.page_param("dp", list(range(1, pages + 1)), 1, cast=int)
 st.markdown(f"**{tr('drill_count', group=group_label[g], theme=lab.theme_name.get(th, th), n=total)}**")
-if pages > 1:
-    ui.bound(st.number_input, pkey, tr("table_page", n=pages), min_value=1, max_value=pages, step=1)
-page_no = int(st.session_state[pkey])
-ui.set_page_param("dp", page_no, 1)
-rows, _ = ui.query("theme_sentences_page", limit=DRILL_ROWS, offset=(page_no - 1) * DRILL_ROWS, **where)
+offset = ui.pager("dp", total, DRILL_ROWS, of=(g, th))
+rows, _ = ui.query("theme_sentences_page", limit=DRILL_ROWS, offset=offset, **where)
 if rows.empty:
     st.info(tr("no_data"))
 else:
